@@ -1,0 +1,125 @@
+"""Writes to incidents and their parts. Keyword-only, typed, one transaction each.
+
+Views check access (`incidents.selectors.incident_for_user`) before calling these;
+services enforce the data rules through the models' `clean` and constraints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.models import (
+    ROLE_FIELDS,
+    Decision,
+    Incident,
+    Involvement,
+    ParentContact,
+)
+from safeguarding.audit import save_audited
+from safeguarding.models import Pupil, School, User
+
+
+def _next_reference(school: School, year: int) -> str:
+    """The school's next reference for `year`, e.g. RA-2026-0007.
+
+    The caller holds a lock on the school row, so two incidents logged at once cannot
+    draw the same number; the unique constraint is the backstop.
+    """
+    prefix = f"{school.reference_prefix}-{year}-"
+    last = (
+        Incident.objects.filter(school=school, reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor: User,
+    school: School,
+    came_to_light_how: str,
+    came_to_light_at: dt.datetime,
+    narrative: str = "",
+    lead_dsl: User | None = None,
+    **facts: Any,
+) -> Incident:
+    """Log a new incident; `facts` are the imagery and sharing fields of `Incident`."""
+    locked_school = School.objects.select_for_update().get(pk=school.pk)
+    incident = Incident(
+        school=locked_school,
+        reference=_next_reference(locked_school, timezone.localdate().year),
+        came_to_light_how=came_to_light_how,
+        came_to_light_at=came_to_light_at,
+        narrative=narrative,
+        lead_dsl=lead_dsl or actor,
+        created_by=actor,
+        **facts,
+    )
+    return save_audited(incident, actor=actor)
+
+
+@transaction.atomic
+def involvement_add(
+    *,
+    actor: User,
+    incident: Incident,
+    kind: str,
+    roles: list[str],
+    pupil: Pupil | None = None,
+    **details: Any,
+) -> Involvement:
+    """Add a person to an incident with their roles (pictured, sender, …) and risk flags."""
+    unknown = set(roles) - set(ROLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    role_flags = {field: role in roles for role, field in ROLE_FIELDS.items()}
+    involvement = Involvement(incident=incident, kind=kind, pupil=pupil, **role_flags, **details)
+    return save_audited(involvement, actor=actor)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    incident: Incident,
+    kind: str,
+    outcome: str,
+    rationale: str,
+    decided_at: dt.datetime,
+    attendees: str = "",
+    against_triage_reason: str = "",
+) -> Decision:
+    decision = Decision(
+        incident=incident,
+        kind=kind,
+        outcome=outcome,
+        rationale=rationale,
+        decided_at=decided_at,
+        decided_by=actor,
+        attendees=attendees,
+        against_triage_reason=against_triage_reason,
+    )
+    return save_audited(decision, actor=actor)
+
+
+@transaction.atomic
+def parent_contact_record(
+    *, actor: User, incident: Incident, involvement: Involvement, informed: bool, **details: Any
+) -> ParentContact:
+    """Record parents informed, or a reasoned decision not to inform them (002 §3.5)."""
+    contact = ParentContact(
+        incident=incident,
+        involvement=involvement,
+        informed=informed,
+        recorded_by=actor,
+        **details,
+    )
+    return save_audited(contact, actor=actor)

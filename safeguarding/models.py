@@ -1,0 +1,356 @@
+"""The core of the product: people, schools, roles and pupils.
+
+Incidents live in `incidents`, referrals in `referrals`; both hang off `School` and
+`Pupil` defined here, and every permission is granted per school (DESIGN.md §2–§4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from safeguarding.ages import age_on
+from safeguarding.upn import upn_problem
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users log in with their email address; there is no separate username."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of staff. Accounts are personal: the audit trail names a person."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can use the Django admin (superusers only, in practice)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Trust(models.Model):
+    """A group of schools with shared oversight ("the group" in 002)."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Jurisdiction(models.TextChoices):
+    """The law a school works under; it changes what staff may do (002 §5.2)."""
+
+    ENGLAND_WALES = "england_wales", "England and Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+    SPAIN = "spain", "Spain"
+
+    @classmethod
+    def staff_may_search_devices(cls, value: str) -> bool:
+        """In Spain staff may not search or view a device; parents are called (002 §5.2)."""
+        return value != cls.SPAIN
+
+
+class TriagePreset(models.TextChoices):
+    """The named sets of immediate-referral criteria (DESIGN.md §5.2)."""
+
+    ALL = "all", "All criteria (default)"
+    UKCIS = "ukcis", "UKCIS 2020 and NSPCC (003)"
+    SCHOOL_POLICY = "school-policy", "School policy (000)"
+    UKCCIS_2016 = "ukccis-2016", "UKCCIS 2016 (002)"
+
+
+_URN_ENGLAND = re.compile(r"^\d{6}$")
+_SCHOOL_CODE = re.compile(r"^[A-Z0-9]{4,12}$")
+_PREFIX = re.compile(r"^[A-Z]{2,5}$")
+
+
+class School(models.Model):
+    """A school, the unit every permission is granted on."""
+
+    trust = models.ForeignKey(
+        Trust, on_delete=models.PROTECT, related_name="schools", null=True, blank=True
+    )
+    name = models.CharField(max_length=200)
+    urn = models.CharField(
+        "URN",
+        max_length=12,
+        unique=True,
+        help_text=(
+            "Ofsted's unique reference number (6 digits) in England and Wales; "
+            "the official school code elsewhere."
+        ),
+    )
+    jurisdiction = models.CharField(
+        max_length=20, choices=Jurisdiction.choices, default=Jurisdiction.ENGLAND_WALES
+    )
+    reference_prefix = models.CharField(
+        max_length=5,
+        unique=True,
+        help_text="Starts every incident reference, as in RA-2026-0007 (2 to 5 capital letters).",
+    )
+    triage_preset = models.CharField(
+        max_length=20, choices=TriagePreset.choices, default=TriagePreset.ALL
+    )
+    significant_age_gap_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    unknown_age_is_adult = models.BooleanField(
+        default=True,
+        help_text="Treat an online contact of unknown age as an adult when triaging.",
+    )
+    send_counts_as_vulnerable = models.BooleanField(
+        default=False,
+        help_text="Count special educational needs as a vulnerability when triaging.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(significant_age_gap_years__gte=1, significant_age_gap_years__lte=10),
+                name="school_age_gap_between_1_and_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__in=Jurisdiction.values),
+                name="school_jurisdiction_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(triage_preset__in=TriagePreset.values),
+                name="school_triage_preset_known",
+            ),
+        ]
+        # Domain actions, granted per school with django-guardian (safeguarding.roles).
+        permissions = [
+            ("view_incidents", "Read the school's incidents"),
+            ("manage_incidents", "Log and manage the school's incidents"),
+            ("view_restricted_incidents", "Read restricted incidents without a grant"),
+            ("sign_off", "Sign off decisions not to refer and viewing records"),
+            ("change_triage_policy", "Change the school's triage preset"),
+            ("export_records", "Export records to PDF"),
+            ("report_concern", "Report a concern to the DSL"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.urn = self.urn.strip().upper()
+        self.reference_prefix = self.reference_prefix.strip().upper()
+        if self.jurisdiction == Jurisdiction.ENGLAND_WALES and not _URN_ENGLAND.match(self.urn):
+            raise ValidationError({"urn": "A URN in England and Wales is 6 digits."})
+        if not _SCHOOL_CODE.match(self.urn):
+            raise ValidationError({"urn": "Use 4 to 12 letters or digits."})
+        if not _PREFIX.match(self.reference_prefix):
+            raise ValidationError({"reference_prefix": "Use 2 to 5 capital letters."})
+
+    @property
+    def staff_may_search_devices(self) -> bool:
+        return Jurisdiction.staff_may_search_devices(self.jurisdiction)
+
+
+class Role(models.TextChoices):
+    DSL = "dsl", "Designated safeguarding lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy designated safeguarding lead"
+    HEADTEACHER = "headteacher", "Headteacher"
+    STAFF = "staff", "Staff member"
+    TRUST_LEAD = "trust_lead", "Trust safeguarding lead"
+
+
+class Membership(models.Model):
+    """A person's role in one school. Revoked, never deleted, so the record shows who
+    could act when. Granted and revoked only through `safeguarding.services`."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["school__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school", "role"],
+                condition=Q(revoked_at__isnull=True),
+                name="membership_one_active_role_per_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="membership_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
+                name="membership_revoked_after_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.school}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Sex(models.TextChoices):
+    """As recorded in the school census. It matters for who may view imagery (002 §5.1)."""
+
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+class SocialCare(models.TextChoices):
+    NONE = "none", "None known"
+    CURRENT = "current", "Current"
+    PREVIOUS = "previous", "Previous"
+
+
+class YearGroup(models.TextChoices):
+    NURSERY = "N", "Nursery"
+    RECEPTION = "R", "Reception"
+    Y1 = "1", "Year 1"
+    Y2 = "2", "Year 2"
+    Y3 = "3", "Year 3"
+    Y4 = "4", "Year 4"
+    Y5 = "5", "Year 5"
+    Y6 = "6", "Year 6"
+    Y7 = "7", "Year 7"
+    Y8 = "8", "Year 8"
+    Y9 = "9", "Year 9"
+    Y10 = "10", "Year 10"
+    Y11 = "11", "Year 11"
+    Y12 = "12", "Year 12"
+    Y13 = "13", "Year 13"
+
+
+def validate_upn(value: str) -> None:
+    problem = upn_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_upn")
+
+
+class Pupil(models.Model):
+    """A child on the school's roll. Ages are computed at a date, never stored."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    year_group = models.CharField(max_length=2, choices=YearGroup.choices)
+    send = models.BooleanField("special educational needs or disability", default=False)
+    looked_after = models.BooleanField("looked-after child", default=False)
+    social_care = models.CharField(
+        "social-care involvement", max_length=10, choices=SocialCare.choices,
+        default=SocialCare.NONE,
+    )
+    child_protection_history = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_unique_per_school"),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values), name="pupil_sex_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(social_care__in=SocialCare.values), name="pupil_social_care_known"
+            ),
+            # A looked-after child is, by definition, known to social care now (DESIGN.md §5.1).
+            models.CheckConstraint(
+                condition=Q(looked_after=False) | Q(social_care=SocialCare.CURRENT),
+                name="pupil_looked_after_has_current_social_care",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    def age_on(self, on: dt.date) -> int:
+        return age_on(self.date_of_birth, on)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.looked_after and self.social_care != SocialCare.CURRENT:
+            raise ValidationError(
+                {"social_care": "A looked-after child has current social-care involvement."}
+            )
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth is in the future."})

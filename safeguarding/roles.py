@@ -1,0 +1,41 @@
+"""Which actions each role may take in a school: the one table permissions come from.
+
+Each action is a permission on `School` (its `Meta.permissions`), granted per school
+with django-guardian when a role is granted (`safeguarding.services.membership_grant`).
+A permission that no role maps to is granted to nobody, so an unmapped action fails
+closed. docs/security.md prints the same table.
+"""
+
+from __future__ import annotations
+
+from safeguarding.models import Role
+
+VIEW_INCIDENTS = "view_incidents"
+MANAGE_INCIDENTS = "manage_incidents"
+VIEW_RESTRICTED_INCIDENTS = "view_restricted_incidents"
+SIGN_OFF = "sign_off"
+CHANGE_TRIAGE_POLICY = "change_triage_policy"
+EXPORT_RECORDS = "export_records"
+REPORT_CONCERN = "report_concern"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
+    Role.DEPUTY_DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
+    Role.HEADTEACHER: frozenset(
+        {
+            VIEW_INCIDENTS,
+            VIEW_RESTRICTED_INCIDENTS,
+            SIGN_OFF,
+            CHANGE_TRIAGE_POLICY,
+            EXPORT_RECORDS,
+            REPORT_CONCERN,
+        }
+    ),
+    Role.STAFF: frozenset({REPORT_CONCERN}),
+    Role.TRUST_LEAD: frozenset({VIEW_INCIDENTS, CHANGE_TRIAGE_POLICY, EXPORT_RECORDS}),
+}
+
+
+def qualified(codename: str) -> str:
+    """The permission's full name, as guardian and `user.has_perm` expect it."""
+    return f"safeguarding.{codename}"
