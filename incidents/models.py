@@ -147,7 +147,7 @@ class Incident(models.Model):
             and self.imagery_created_on > timezone.localdate(self.came_to_light_at)
         ):
             raise ValidationError(
-                {"imagery_created_on": "The imagery cannot be made after the incident came to light."}
+                {"imagery_created_on": "The imagery cannot postdate the incident coming to light."}
             )
         if self.status == IncidentStatus.CLOSED and not self.outcome_summary.strip():
             raise ValidationError({"outcome_summary": "Closing a case needs an outcome summary."})
@@ -240,8 +240,7 @@ class Involvement(models.Model):
                 name="involvement_pupil_iff_kind_pupil",
             ),
             models.CheckConstraint(
-                condition=Q(kind=PersonKind.PUPIL)
-                | ~Q(description=""),
+                condition=Q(kind=PersonKind.PUPIL) | ~Q(description=""),
                 name="involvement_other_person_described",
             ),
             models.CheckConstraint(
@@ -285,7 +284,7 @@ class Involvement(models.Model):
         if self.kind == PersonKind.PUPIL:
             if self.pupil_id is None:
                 errors["pupil"] = "Choose the pupil from the school's roll."
-            elif self.incident_id and self.pupil.school_id != self.incident.school_id:
+            elif self.incident_id and self.pupil and self.pupil.school_id != self.incident.school_id:
                 errors["pupil"] = "This pupil is not on this school's roll."
         else:
             if self.pupil_id is not None:
@@ -387,9 +386,7 @@ class ParentContact(models.Model):
     them needs written reasons and who it was agreed with (002 §3.5, Annex A).
     """
 
-    incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="parent_contacts"
-    )
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="parent_contacts")
     involvement = models.ForeignKey(
         Involvement,
         on_delete=models.PROTECT,
@@ -451,8 +448,10 @@ class ParentContact(models.Model):
                 errors["not_informed_reasons"] = "Record why parents are not being informed."
             if not self.agreed_with.strip():
                 errors["agreed_with"] = "Record who this decision was agreed with."
-        if self.incident_id and self.involvement_id and (
-            self.involvement.incident_id != self.incident_id
+        if (
+            self.incident_id
+            and self.involvement_id
+            and (self.involvement.incident_id != self.incident_id)
         ):
             errors["involvement"] = "This person is not part of this incident."
         if errors:

@@ -41,6 +41,9 @@ def incident_for_user(user: User, pk: int, *, write: bool = False) -> Incident:
         incident = incidents_for_user(user).select_related("school", "lead_dsl").get(pk=pk)
     except Incident.DoesNotExist:
         raise Http404("No such incident.") from None
-    if write and not schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists():
+    if (
+        write
+        and not schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
+    ):
         raise PermissionDenied("You may read this incident but not change it.")
     return incident

@@ -35,6 +35,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Email addresses are stored lower-case, so sign-in ignores case."""
+        return self.get(email=(username or "").lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -240,9 +244,7 @@ class Membership(models.Model):
                 condition=Q(revoked_at__isnull=True),
                 name="membership_one_active_role_per_school",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="membership_role_known"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("granted_at")),
                 name="membership_revoked_after_granted",
@@ -307,7 +309,9 @@ class Pupil(models.Model):
     send = models.BooleanField("special educational needs or disability", default=False)
     looked_after = models.BooleanField("looked-after child", default=False)
     social_care = models.CharField(
-        "social-care involvement", max_length=10, choices=SocialCare.choices,
+        "social-care involvement",
+        max_length=10,
+        choices=SocialCare.choices,
         default=SocialCare.NONE,
     )
     child_protection_history = models.BooleanField(default=False)
@@ -318,9 +322,7 @@ class Pupil(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_unique_per_school"),
-            models.CheckConstraint(
-                condition=Q(sex__in=Sex.values), name="pupil_sex_known"
-            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="pupil_sex_known"),
             models.CheckConstraint(
                 condition=Q(social_care__in=SocialCare.values), name="pupil_social_care_known"
             ),

@@ -8,4 +8,4 @@ import os
 
 os.environ["DJANGO_TESTING"] = "true"
 
-from safeguarding.settings import *  # noqa: E402, F403
+from safeguarding.settings import *  # noqa: F403

@@ -1,0 +1,63 @@
+"""The demo DSL signs in with the printed demo login and sees their school."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(live_server, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    settings.DEBUG = False
+    return out.getvalue()
+
+
+def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo, axe_violations):
+    from safeguarding.management.commands.seed_demo import DEMO_PASSWORD
+
+    assert "dsl@riverside.example" in demo
+    assert DEMO_PASSWORD in demo
+
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(live_server.url + "/login/?next=/")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Email address").fill("dsl@riverside.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
+    row = page.get_by_role("row", name="Riverside Academy")
+    expect(row).to_contain_text("Designated safeguarding lead")
+    expect(page.get_by_role("row", name="Colegio")).to_have_count(0)
+    assert axe_violations(page) == []
+
+
+def test_keyboard_only_sign_in_with_skip_link(page: Page, live_server, demo):
+    from safeguarding.management.commands.seed_demo import DEMO_PASSWORD
+
+    page.goto(live_server.url + "/login/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.type("dsl@riverside.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
+
+
+def test_wrong_password_shows_an_accessible_error(page: Page, live_server, demo, axe_violations):
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Email address").fill("dsl@riverside.example")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a correct email address and password")
+    assert axe_violations(page) == []

@@ -1,0 +1,99 @@
+"""Login, the home page and the operators' admin, through HTTP."""
+
+import pytest
+from django.urls import reverse
+
+from safeguarding.models import School
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_by_email_then_home_lists_schools_and_roles(client, people):
+    response = client.post(
+        reverse("login"), {"username": "DSL@riverside.example", "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.content
+    page = client.get(reverse("home")).content.decode()
+    assert "Riverside Academy" in page
+    assert "Designated safeguarding lead" in page
+    assert "Hillside School" not in page
+
+
+def test_wrong_password_says_so_without_revealing_the_account(client, people):
+    response = client.post(reverse("login"), {"username": "dsl@riverside.example", "password": "x"})
+    assert response.status_code == 200
+    assert "Enter a correct email address and password." in response.content.decode()
+
+
+def test_login_with_a_malformed_email_names_the_field(client, people):
+    response = client.post(reverse("login"), {"username": "not an email", "password": "x"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_trust_lead_sees_both_schools(client, people):
+    client.force_login(people.trust_lead)
+    page = client.get(reverse("home")).content.decode()
+    assert "Riverside Academy" in page and "Hillside School" in page
+    assert page.count("Trust safeguarding lead") == 2
+
+
+def test_user_without_roles_is_told_how_to_get_one(client, people):
+    client.force_login(people.nobody)
+    assert "no role in any school" in client.get(reverse("home")).content.decode()
+
+
+def test_home_refuses_post(client, people):
+    client.force_login(people.dsl)
+    assert client.post(reverse("home")).status_code == 405
+
+
+def test_logout_is_post_only(client, people):
+    client.force_login(people.dsl)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_pages_have_skip_link_and_landmarks(client, people):
+    client.force_login(people.dsl)
+    page = client.get(reverse("home")).content.decode()
+    assert 'href="#main-content"' in page
+    assert '<main class="govuk-main-wrapper" id="main-content">' in page
+    assert 'lang="en-GB"' in page
+
+
+@pytest.mark.parametrize("who", ["dsl", "head", "trust_lead", "nobody"])
+def test_admin_is_closed_to_everyone_but_superusers(client, people, who):
+    client.force_login(getattr(people, who))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_superuser_admin_edit_is_audited_with_the_request_user(client, people):
+    client.force_login(people.operator)
+    school = people.school
+    url = reverse("admin:safeguarding_school_change", args=[school.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(name="Riverside Academy (renamed)", trust=school.trust_id)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = School.history.filter(id=school.pk).first()
+    assert row.name == "Riverside Academy (renamed)"
+    assert row.history_user == people.operator
+
+
+def test_admin_cannot_delete_domain_rows(client, people):
+    client.force_login(people.operator)
+    url = reverse("admin:safeguarding_school_delete", args=[people.school.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert School.objects.filter(pk=people.school.pk).exists()
