@@ -19,9 +19,7 @@ def schools_for_user(user: User, codename: str) -> QuerySet[School]:
     """The schools where `user` holds the permission `codename`."""
     if not user.is_authenticated or not user.is_active:
         return School.objects.none()
-    return get_objects_for_user(
-        user, qualified(codename), klass=School, accept_global_perms=False
-    )
+    return get_objects_for_user(user, qualified(codename), klass=School, accept_global_perms=False)
 
 
 def school_for_user(user: User, pk: int, codename: str) -> School:

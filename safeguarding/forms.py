@@ -7,9 +7,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     username = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "autofocus": True, "class": "govuk-input"}
-        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "govuk-input"}),
     )
     password = forms.CharField(
         label="Password",
