@@ -282,11 +282,11 @@ class Involvement(models.Model):
         super().clean()
         errors: dict[str, str] = {}
         if self.kind == PersonKind.PUPIL:
-            if self.pupil_id is None:
+            pupil = self.pupil
+            if pupil is None:
                 errors["pupil"] = "Choose the pupil from the school's roll."
-            elif self.incident_id and self.pupil:
-                if self.pupil.school_id != self.incident.school_id:
-                    errors["pupil"] = "This pupil is not on this school's roll."
+            elif self.incident_id and pupil.school_id != self.incident.school_id:
+                errors["pupil"] = "This pupil is not on this school's roll."
         else:
             if self.pupil_id is not None:
                 errors["pupil"] = "Only a pupil on roll is linked to a pupil record."
