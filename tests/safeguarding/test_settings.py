@@ -12,7 +12,14 @@ def run_django(args, **env):
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_TESTING", "ALLOWED_HOSTS"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DJANGO_DEBUG",
+            "DJANGO_TESTING",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean_env.update(env, DJANGO_SETTINGS_MODULE="safeguarding.settings")
     return subprocess.run(
