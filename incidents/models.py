@@ -219,7 +219,11 @@ class Involvement(models.Model):
 
     # Per-person risk flags (DESIGN.md §5.1).
     previous_incidents = models.PositiveSmallIntegerField(
-        default=0, help_text="Earlier incidents of this kind known about this person."
+        default=0,
+        help_text=(
+            "Earlier incidents of this kind known about this person that are not recorded "
+            "here; a pupil's earlier incidents recorded here are counted automatically."
+        ),
     )
     coerced = models.BooleanField(default=False)
     blackmailed = models.BooleanField(default=False)
@@ -457,3 +461,33 @@ class ParentContact(models.Model):
             errors["involvement"] = "This person is not part of this incident."
         if errors:
             raise ValidationError(errors)
+
+
+class TriageAssessment(models.Model):
+    """The triage of an incident's facts at one moment (DESIGN.md §5).
+
+    A new assessment is stored whenever the facts or the school's policy change
+    (`incidents.services.triage_refresh`); the newest is the one the workflow shows,
+    and the older ones stay so the record shows what was known when each decision
+    was made. `facts` is the exact input and `result` the exact output of
+    `incidents.triage`, in the JSON shape `manage.py triage` reads and prints.
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="triage_assessments"
+    )
+    assessed_at = models.DateTimeField(default=timezone.now, editable=False)
+    policy = models.CharField(max_length=20)
+    facts = models.JSONField()
+    result = models.JSONField()
+    immediate_referral = models.BooleanField()
+    recommendation = models.CharField(max_length=30, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "-assessed_at", "-pk"]
+        get_latest_by = ["assessed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Triage of {self.incident} at {self.assessed_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,10 +17,14 @@ from incidents.models import (
     ROLE_FIELDS,
     Decision,
     Incident,
+    IncidentStatus,
     Involvement,
     ParentContact,
+    TriageAssessment,
 )
-from safeguarding.audit import save_audited
+from incidents.triage import FactsError, assess, parse_facts
+from incidents.triage_facts import facts_for_incident
+from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import Pupil, School, User
 
 
@@ -63,7 +68,21 @@ def incident_create(
         created_by=actor,
         **facts,
     )
-    return save_audited(incident, actor=actor)
+    save_audited(incident, actor=actor)
+    triage_refresh(actor=actor, incident=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_update(
+    *, actor: User, incident: Incident, expected_version: int, **changes: Any
+) -> Incident:
+    """Change an incident's fields, refusing a stale edit, and re-triage it."""
+    updated = update_audited(
+        incident, actor=actor, expected_version=expected_version, changes=changes
+    )
+    triage_refresh(actor=actor, incident=updated)
+    return updated
 
 
 @transaction.atomic
@@ -82,7 +101,9 @@ def involvement_add(
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
     role_flags = {field: role in roles for role, field in ROLE_FIELDS.items()}
     involvement = Involvement(incident=incident, kind=kind, pupil=pupil, **role_flags, **details)
-    return save_audited(involvement, actor=actor)
+    save_audited(involvement, actor=actor)
+    triage_refresh(actor=actor, incident=incident)
+    return involvement
 
 
 @transaction.atomic
@@ -123,3 +144,83 @@ def parent_contact_record(
         **details,
     )
     return save_audited(contact, actor=actor)
+
+
+@transaction.atomic
+def triage_refresh(*, actor: User, incident: Incident) -> TriageAssessment | None:
+    """Store a new triage assessment if the incident's facts or policy have changed.
+
+    Returns the newest assessment, or None while nobody involved has been recorded
+    (there is nothing to triage yet). Facts that triage cannot use (say, a date of
+    birth after the incident) refuse the change that produced them, naming the person
+    and field, rather than leave the record with a stale assessment.
+    """
+    facts = facts_for_incident(incident)
+    if not facts["people"]:
+        return None
+    latest = incident.triage_assessments.first()
+    if latest is not None and latest.facts == facts:
+        return latest
+    try:
+        assessment = assess(parse_facts(facts))
+    except FactsError as error:
+        raise ValidationError(f"Triage cannot use these facts: {error}") from error
+    result = assessment.to_json()
+    return save_audited(
+        TriageAssessment(
+            incident=incident,
+            policy=assessment.policy,
+            facts=facts,
+            result=result,
+            immediate_referral=assessment.immediate_referral,
+            recommendation=assessment.recommendation or "",
+        ),
+        actor=actor,
+    )
+
+
+def open_incidents_refresh(*, actor: User, incidents: Any) -> None:
+    """Re-triage every incident in `incidents` that is not closed (one save each)."""
+    for incident in incidents.exclude(status=IncidentStatus.CLOSED).select_related("school"):
+        triage_refresh(actor=actor, incident=incident)
+
+
+@transaction.atomic
+def pupil_save(*, actor: User, pupil: Pupil) -> Pupil:
+    """Save a pupil record and re-triage their open incidents: a pupil's date of birth
+    and vulnerability are triage facts (DESIGN.md §5.1)."""
+    save_audited(pupil, actor=actor)
+    open_incidents_refresh(
+        actor=actor, incidents=Incident.objects.filter(involvements__pupil=pupil).distinct()
+    )
+    return pupil
+
+
+@transaction.atomic
+def school_triage_policy_change(
+    *,
+    actor: User,
+    school: School,
+    expected_version: int,
+    triage_preset: str,
+    significant_age_gap_years: int,
+    unknown_age_is_adult: bool,
+    send_counts_as_vulnerable: bool,
+) -> School:
+    """Change which criteria the school triages by, and re-triage its open incidents.
+
+    A headteacher or trust lead decision (docs/triage.md); audited like every change.
+    """
+    updated = update_audited(
+        school,
+        actor=actor,
+        expected_version=expected_version,
+        changes={
+            "triage_preset": triage_preset,
+            "significant_age_gap_years": significant_age_gap_years,
+            "unknown_age_is_adult": unknown_age_is_adult,
+            "send_counts_as_vulnerable": send_counts_as_vulnerable,
+        },
+    )
+    open_incidents_refresh(actor=actor, incidents=Incident.objects.filter(school=updated))
+    return updated

@@ -7,6 +7,7 @@ permission means something only for the school it was granted on.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
@@ -22,12 +23,21 @@ def schools_for_user(user: User, codename: str) -> QuerySet[School]:
     return get_objects_for_user(user, qualified(codename), klass=School, accept_global_perms=False)
 
 
-def school_for_user(user: User, pk: int, codename: str) -> School:
-    """One school, or 404 if `user` lacks `codename` there, exactly as if it did not exist."""
+def school_for_user(
+    user: User, pk: int, codename: str, *, write_codename: str | None = None
+) -> School:
+    """One school the user may see (`codename`), or 404 exactly as if it did not exist.
+
+    With `write_codename`, a user who may see the school but lacks that permission
+    gets 403: they know the page exists, they may not change it.
+    """
     try:
-        return schools_for_user(user, codename).get(pk=pk)
+        school = schools_for_user(user, codename).get(pk=pk)
     except School.DoesNotExist:
         raise Http404("No such school.") from None
+    if write_codename and not schools_for_user(user, write_codename).filter(pk=pk).exists():
+        raise PermissionDenied("You may read this page but not change it.")
+    return school
 
 
 def memberships_for_user(user: User) -> QuerySet[Membership]:

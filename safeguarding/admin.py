@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
+from incidents.services import pupil_save
 from safeguarding.admin_base import AuditedAdmin, ReadOnlyAuditedAdmin
 from safeguarding.models import Membership, Pupil, School, Trust, User
 
@@ -50,3 +54,7 @@ class PupilAdmin(AuditedAdmin):
     list_display = ("family_name", "given_name", "upn", "school", "year_group")
     search_fields = ("family_name", "given_name", "upn")
     list_filter = ("school", "year_group")
+
+    def save_model(self, request: HttpRequest, obj: Pupil, form: Any, change: bool) -> None:
+        """Through the service, so the pupil's open incidents are re-triaged."""
+        pupil_save(actor=request.user, pupil=obj)  # type: ignore[arg-type]

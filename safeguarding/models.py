@@ -161,6 +161,8 @@ class School(models.Model):
         default=False,
         help_text="Count special educational needs as a vulnerability when triaging.",
     )
+    # Optimistic concurrency for the policy form (safeguarding.audit.update_audited).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

@@ -1,0 +1,175 @@
+"""Stored triage assessments follow every change of an incident's facts."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from incidents.models import IncidentStatus, Involvement, PersonKind, TriageAssessment
+from incidents.services import (
+    incident_create,
+    incident_update,
+    involvement_add,
+    pupil_save,
+    school_triage_policy_change,
+    triage_refresh,
+)
+from safeguarding.audit import StaleEditError
+from safeguarding.models import SocialCare
+from tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def years_ago(years, days=0):
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def incident(people):
+    return incident_create(
+        actor=people.dsl,
+        school=people.school,
+        came_to_light_how="disclosure_pupil",
+        came_to_light_at=timezone.now() - dt.timedelta(hours=1),
+        relationship=True,
+    )
+
+
+def add_pupil(people, incident, roles, **pupil_fields):
+    pupil = PupilFactory(school=people.school, **pupil_fields)
+    return involvement_add(
+        actor=people.dsl, incident=incident, kind=PersonKind.PUPIL, pupil=pupil, roles=roles
+    )
+
+
+def test_nothing_to_triage_until_someone_is_recorded(people, incident):
+    assert triage_refresh(actor=people.dsl, incident=incident) is None
+    assert not TriageAssessment.objects.exists()
+
+
+def test_adding_a_person_stores_an_assessment_naming_them(people, incident):
+    add_pupil(
+        people,
+        incident,
+        ["pictured", "sender"],
+        given_name="Mia",
+        family_name="Hart",
+        date_of_birth=years_ago(16, 30),
+    )
+    latest = incident.triage_assessments.get()
+    assert latest.result["in_scope"] is True
+    assert latest.recommendation == "school_may_manage"
+    assert latest.result["typology"] == "experimental_romantic"
+    assert latest.facts["people"][0]["ref"] == "Mia Hart"
+    assert latest.history.get().history_user == people.dsl
+
+
+def test_unchanged_facts_store_no_new_assessment(people, incident):
+    add_pupil(people, incident, ["pictured"])
+    first = incident.triage_assessments.get()
+    assert triage_refresh(actor=people.dsl, incident=incident) == first
+    assert incident.triage_assessments.count() == 1
+
+
+def test_a_change_of_facts_stores_a_new_assessment_and_keeps_the_old(people, incident):
+    add_pupil(
+        people,
+        incident,
+        ["pictured"],
+        given_name="Leo",
+        family_name="Shaw",
+        date_of_birth=years_ago(12, 40),
+    )
+    assert incident.triage_assessments.get().immediate_referral is False
+    incident_update(actor=people.dsl, incident=incident, expected_version=1, sexual_acts=True)
+    newest, older = incident.triage_assessments.all()
+    assert older.immediate_referral is False
+    assert newest.immediate_referral is True
+    fired = {criterion["id"]: criterion for criterion in newest.result["criteria"]}
+    assert "under_13_sexual_acts" in fired
+    assert "Leo Shaw was 12" in fired["under_13_sexual_acts"]["reason"]
+    assert "002 §3.3" in fired["under_13_sexual_acts"]["sources"]
+
+
+def test_a_stale_incident_edit_is_refused_and_triage_unchanged(people, incident):
+    add_pupil(people, incident, ["pictured"])
+    incident_update(actor=people.dsl, incident=incident, expected_version=1, narrative="v2")
+    with pytest.raises(StaleEditError):
+        incident_update(
+            actor=people.colleague_dsl, incident=incident, expected_version=1, sexual_acts=True
+        )
+    assert incident.triage_assessments.count() == 1
+
+
+def test_a_change_to_a_pupil_record_re_triages_their_open_incidents(people, incident):
+    involvement = add_pupil(people, incident, ["pictured"])
+    assert incident.triage_assessments.get().immediate_referral is False
+    pupil = involvement.pupil
+    pupil.looked_after, pupil.social_care = True, SocialCare.CURRENT
+    pupil_save(actor=people.operator, pupil=pupil)
+    newest = incident.triage_assessments.first()
+    assert newest.result["policy"] == "all"
+    assert [c["id"] for c in newest.result["criteria"]] == ["vulnerable_pupil"]
+    assert newest.history.get().history_user == people.operator
+
+
+def test_closed_incidents_are_not_re_triaged(people, incident):
+    involvement = add_pupil(people, incident, ["pictured"])
+    incident.status, incident.closed_at = IncidentStatus.CLOSED, timezone.now()
+    incident.outcome_summary = "Managed in school; parents informed."
+    incident.save()
+    pupil = involvement.pupil
+    pupil.child_protection_history = True
+    pupil_save(actor=people.operator, pupil=pupil)
+    assert incident.triage_assessments.count() == 1
+
+
+def test_facts_triage_cannot_use_refuse_the_change_naming_the_person(people, incident):
+    with pytest.raises(ValidationError) as error:
+        involvement_add(
+            actor=people.dsl,
+            incident=incident,
+            kind=PersonKind.CHILD,
+            description="Pupil at Hill School",
+            date_of_birth=years_ago(19),
+            roles=["recipient"],
+        )
+    assert "Pupil at Hill School" in str(error.value)
+    assert "date_of_birth" in str(error.value)
+    assert not Involvement.objects.filter(incident=incident).exists()
+
+
+def test_a_policy_change_re_triages_open_incidents_under_the_new_preset(people, incident):
+    add_pupil(people, incident, ["pictured"], looked_after=True, social_care=SocialCare.CURRENT)
+    assert incident.triage_assessments.get().immediate_referral is True  # preset "all"
+    school = school_triage_policy_change(
+        actor=people.head,
+        school=people.school,
+        expected_version=people.school.version,
+        triage_preset="ukcis",
+        significant_age_gap_years=3,
+        unknown_age_is_adult=True,
+        send_counts_as_vulnerable=False,
+    )
+    assert school.triage_preset == "ukcis"
+    assert school.history.first().history_user == people.head
+    newest = incident.triage_assessments.first()
+    assert newest.policy == "ukcis"
+    assert newest.immediate_referral is False  # ukcis has no vulnerability criterion
+
+
+def test_a_stale_policy_change_is_refused(people):
+    args = {
+        "school": people.school,
+        "expected_version": 1,
+        "significant_age_gap_years": 3,
+        "unknown_age_is_adult": True,
+        "send_counts_as_vulnerable": False,
+    }
+    school_triage_policy_change(actor=people.head, triage_preset="ukcis", **args)
+    with pytest.raises(StaleEditError) as error:
+        school_triage_policy_change(actor=people.trust_lead, triage_preset="ukccis-2016", **args)
+    assert error.value.changes == {"triage_preset": ("all", "ukcis")}
