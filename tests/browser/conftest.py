@@ -3,10 +3,12 @@ live server. They never download a browser; CI installs the `chromium` package."
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # The live server runs in a thread beside Playwright's event loop; Django's async-safety
 # guard would otherwise refuse the ORM calls that the tests make to set up data.
@@ -55,3 +57,28 @@ def axe_violations():
         ]
 
     return check
+
+
+@pytest.fixture
+def demo(live_server, settings) -> str:
+    """The demo data in the live server's database; returns what seed_demo printed."""
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    settings.DEBUG = False
+    return out.getvalue()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign in through the sign-in page as a demo account."""
+    from safeguarding.demo_data import DEMO_PASSWORD
+
+    def as_user(email: str) -> None:
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Your schools").wait_for()
+
+    return as_user

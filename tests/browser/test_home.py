@@ -1,21 +1,9 @@
 """The demo DSL signs in with the printed demo login and sees their school."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_server, settings):
-    settings.DEBUG = True
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    settings.DEBUG = False
-    return out.getvalue()
 
 
 def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo, axe_violations):

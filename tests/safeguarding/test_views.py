@@ -97,3 +97,34 @@ def test_admin_cannot_delete_domain_rows(client, people):
     url = reverse("admin:safeguarding_school_delete", args=[people.school.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert School.objects.filter(pk=people.school.pk).exists()
+
+
+def test_home_links_to_the_triage_policy_only_where_incidents_are_readable(client, people):
+    from safeguarding.models import Role
+    from tests.conftest import grant
+
+    grant(people.staff, people.other_school, Role.DSL, people.operator)
+    client.force_login(people.staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("incidents:triage_policy", args=[people.other_school.pk]) in page
+    assert reverse("incidents:triage_policy", args=[people.school.pk]) not in page
+
+
+def test_home_page_queries_do_not_grow_with_the_number_of_schools(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguarding.models import Role
+    from tests.conftest import grant
+    from tests.factories import SchoolFactory
+
+    client.force_login(people.trust_lead)
+    client.get(reverse("home"))  # warm guardian's content-type cache
+    with CaptureQueriesContext(connection) as two_schools:
+        client.get(reverse("home"))
+    for _ in range(5):
+        grant(people.trust_lead, SchoolFactory(), Role.TRUST_LEAD, people.operator)
+    with CaptureQueriesContext(connection) as seven_schools:
+        page = client.get(reverse("home")).content.decode()
+    assert page.count("Triage policy<span") == 7
+    assert len(seven_schools.captured_queries) == len(two_schools.captured_queries)
