@@ -31,6 +31,11 @@ class TriagePolicyForm(forms.ModelForm):
             "significant_age_gap_years": (
                 "Used by the 'significant age difference' criterion (000): from 1 to 10."
             ),
+            "unknown_age_is_adult": "Used by the 'adult is involved' criterion.",
+            "send_counts_as_vulnerable": (
+                "Used by the 'vulnerable pupil' criterion (002 §3.3) and the Brook Traffic "
+                "Light advice (004)."
+            ),
         }
         widgets = {
             "triage_preset": forms.RadioSelect,
