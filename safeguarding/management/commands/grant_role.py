@@ -1,4 +1,4 @@
-"""`manage.py grant_role EMAIL URN ROLE`: how an operator gives someone a role.
+"""`manage.py grant_role EMAIL URN ROLE --by OPERATOR`: how an operator gives a role.
 
 Roles carry django-guardian permissions, so they are granted only through the service;
 the admin shows memberships read-only.
@@ -9,26 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from safeguarding.models import Role, School, User
+from safeguarding.management.roles_cli import RoleCommand, user_by_email
+from safeguarding.models import Role, School
 from safeguarding.services import membership_grant
 
 
-class Command(BaseCommand):
+class Command(RoleCommand):
     help = "Give a user a role in a school (and the permissions the role carries)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email")
-        parser.add_argument("urn", help="The school's URN.")
-        parser.add_argument("role", choices=Role.values)
-        parser.add_argument(
-            "--by", required=True, help="Email of the operator making the change (audited)."
-        )
-
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["email"])
-        operator = _user(options["by"])
+        user = user_by_email(options["email"])
+        operator = user_by_email(options["by"])
         try:
             school = School.objects.get(urn=options["urn"])
         except School.DoesNotExist:
@@ -38,10 +31,3 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"{user.email} is now {Role(options['role']).label} at {school}.")
-
-
-def _user(email: str) -> User:
-    try:
-        return User.objects.get_by_natural_key(email)
-    except User.DoesNotExist:
-        raise CommandError(f"No user has the email address {email}.") from None

@@ -1,30 +1,22 @@
-"""`manage.py revoke_role EMAIL URN ROLE`: end a role; the membership row is kept."""
+"""`manage.py revoke_role EMAIL URN ROLE --by OPERATOR`: end a role; the row is kept."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from safeguarding.management.commands.grant_role import _user
+from safeguarding.management.roles_cli import RoleCommand, user_by_email
 from safeguarding.models import Membership, Role
 from safeguarding.services import membership_revoke
 
 
-class Command(BaseCommand):
+class Command(RoleCommand):
     help = "End a user's role in a school and remove the permissions only it gave."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email")
-        parser.add_argument("urn", help="The school's URN.")
-        parser.add_argument("role", choices=Role.values)
-        parser.add_argument(
-            "--by", required=True, help="Email of the operator making the change (audited)."
-        )
-
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["email"])
-        operator = _user(options["by"])
+        user = user_by_email(options["email"])
+        operator = user_by_email(options["by"])
         membership = Membership.objects.filter(
             user=user, school__urn=options["urn"], role=options["role"], revoked_at__isnull=True
         ).first()
