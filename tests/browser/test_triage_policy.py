@@ -26,9 +26,9 @@ def test_headteacher_changes_the_preset_and_open_incidents_are_re_triaged(
     assert axe_violations(page) == []
     school = School.objects.get(reference_prefix="RA")
     assert (school.triage_preset, school.significant_age_gap_years) == ("ukccis-2016", 4)
-    open_incident = school.incidents.exclude(status="closed").filter(
-        triage_assessments__isnull=False
-    ).first()
+    open_incident = (
+        school.incidents.exclude(status="closed").filter(triage_assessments__isnull=False).first()
+    )
     assert open_incident.triage_assessments.first().policy == "ukccis-2016"
 
 
