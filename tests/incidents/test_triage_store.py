@@ -173,3 +173,20 @@ def test_a_stale_policy_change_is_refused(people):
     with pytest.raises(StaleEditError) as error:
         school_triage_policy_change(actor=people.trust_lead, triage_preset="ukccis-2016", **args)
     assert error.value.changes == {"triage_preset": ("all", "ukcis")}
+
+
+def test_stored_facts_replay_through_the_command_to_the_stored_result(people, incident, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    add_pupil(people, incident, ["pictured", "sender"], date_of_birth=years_ago(12, 3))
+    incident_update(actor=people.dsl, incident=incident, expected_version=1, sexual_acts=True)
+    stored = incident.triage_assessments.first()
+    facts_file = tmp_path / "facts.json"
+    facts_file.write_text(json.dumps(stored.facts))
+    from io import StringIO
+
+    out = StringIO()
+    call_command("triage", str(facts_file), stdout=out)
+    assert json.loads(out.getvalue()) == stored.result
