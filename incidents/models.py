@@ -17,7 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from safeguarding.ages import age_on
 from safeguarding.models import Pupil, School, SocialCare
+
+ADULT_AGE = 18
 
 
 class CameToLight(models.TextChoices):
@@ -296,18 +299,40 @@ class Involvement(models.Model):
                 errors["pupil"] = "Only a pupil on roll is linked to a pupil record."
             if not self.description.strip():
                 errors["description"] = "Say who this person is."
-            if self.kind == PersonKind.ADULT and self.age is not None and self.age < 18:
-                errors["age"] = "An adult is 18 or over."
-            if self.kind == PersonKind.CHILD and self.age is not None and self.age >= 18:
-                errors["age"] = "A child is under 18."
-            if self.date_of_birth and self.date_of_birth > timezone.localdate():
-                errors["date_of_birth"] = "The date of birth is in the future."
+            errors.update(self._age_problems())
             if self.looked_after and self.social_care != SocialCare.CURRENT:
                 errors["social_care"] = "A looked-after child has current social-care involvement."
         if not self.roles:
             errors["is_pictured"] = "Choose at least one way this person is involved."
         if errors:
             raise ValidationError(errors)
+
+    def _age_problems(self) -> dict[str, str]:
+        """The kind must agree with the age, taken on the date triage takes it: when the
+        imagery was made for someone pictured, else when the incident came to light."""
+        if self.kind == PersonKind.UNKNOWN:
+            if self.age is not None or self.date_of_birth is not None:
+                field = "age" if self.age is not None else "date_of_birth"
+                return {field: "If the age is known, choose 'another child' or 'an adult'."}
+            return {}
+        on = timezone.localdate()
+        if self.incident_id:
+            incident = self.incident
+            on = incident.incident_date
+            if self.is_pictured and incident.imagery_created_on:
+                on = incident.imagery_created_on
+        field, age = "age", self.age
+        if self.date_of_birth is not None:
+            if self.date_of_birth > on:
+                return {"date_of_birth": f"The date of birth is after {on:%-d %B %Y}."}
+            field, age = "date_of_birth", age_on(self.date_of_birth, on)
+        if age is None:
+            return {}
+        if self.kind == PersonKind.ADULT and age < ADULT_AGE:
+            return {field: f"An adult is 18 or over; this person was {age} on {on:%-d %B %Y}."}
+        if self.kind == PersonKind.CHILD and age >= ADULT_AGE:
+            return {field: f"A child is under 18; this person was {age} on {on:%-d %B %Y}."}
+        return {}
 
 
 class DecisionKind(models.TextChoices):

@@ -7,6 +7,7 @@ services enforce the data rules through the models' `clean` and constraints.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -164,7 +165,7 @@ def triage_refresh(*, actor: User, incident: Incident) -> TriageAssessment | Non
     try:
         assessment = assess(parse_facts(facts))
     except FactsError as error:
-        raise ValidationError(f"Triage cannot use these facts: {error}") from error
+        raise ValidationError(_facts_problem(error, facts)) from error
     result = assessment.to_json()
     return save_audited(
         TriageAssessment(
@@ -177,6 +178,17 @@ def triage_refresh(*, actor: User, incident: Incident) -> TriageAssessment | Non
         ),
         actor=actor,
     )
+
+
+def _facts_problem(error: FactsError, facts: dict[str, Any]) -> str:
+    """The triage refusal in words a DSL can act on: which person, which field, why."""
+    match = re.match(r"people\[(\d+)\]\.?(.*)", error.field)
+    if match:
+        person = facts["people"][int(match.group(1))]["ref"]
+        where = f"{person}, {match.group(2) or 'details'} ({error.field})"
+    else:
+        where = error.field or "the incident"
+    return f"Triage cannot use these facts: {where}: {error.problem}."
 
 
 def open_incidents_refresh(*, actor: User, incidents: Any) -> None:

@@ -1006,6 +1006,8 @@ _OBLIGATION_RULES: tuple[tuple[str, _Test], ...] = (
     ("do_not_view_copy_or_share", _do_not_view_copy_or_share),
 )
 OBLIGATIONS: tuple[str, ...] = tuple(name for name, _ in _OBLIGATION_RULES)
+ALWAYS_OBLIGATIONS: tuple[str, ...] = ("inform_parents_unless_risk", "do_not_view_copy_or_share")
+"""The obligations DESIGN.md §5.5 says hold always, also when the incident is out of scope."""
 
 
 # --------------------------------------------------------------------------- assess
@@ -1048,7 +1050,13 @@ def assess(facts: Facts) -> Assessment:
     preset = ctx.rules
     route = _out_of_scope(ctx)
     if route is not None:
-        return Assessment(preset.name, False, False, None, (), (), None, (), route)
+        # The two obligations that hold for any imagery still hold (DESIGN.md §5.5).
+        always = tuple(
+            Obligation(name, reason)
+            for name, test in _OBLIGATION_RULES
+            if name in ALWAYS_OBLIGATIONS and (reason := test(ctx)) is not None
+        )
+        return Assessment(preset.name, False, False, None, (), (), None, always, route)
     criteria = _findings(_PRESET_CRITERION_RULES[preset.name], ctx)
     aggravating = _findings(_AGGRAVATING_RULES, ctx)
     typology = next(

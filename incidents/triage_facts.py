@@ -65,11 +65,14 @@ def facts_for_incident(incident: Incident) -> dict[str, Any]:
         .order_by("created_at", "pk")
     )
     people = []
-    seen: dict[str, int] = {}
+    refs: set[str] = set()
     for involvement in involvements:
-        label = _label(involvement)
-        seen[label] = seen.get(label, 0) + 1
-        ref = label if seen[label] == 1 else f"{label} ({seen[label]})"
+        label = ref = _label(involvement)
+        number = 1
+        while ref in refs:  # a second "Pupil at Hill School" becomes "... (2)"
+            number += 1
+            ref = f"{label} ({number})"
+        refs.add(ref)
         people.append(_person(involvement, ref))
     school = incident.school
     return {

@@ -172,3 +172,41 @@ def test_parent_contact_for_a_person_of_another_incident_is_refused():
         recorded_by=other_incident.created_by,
     )
     assert "involvement" in errors_of(contact)
+
+
+def _other(incident, kind, **fields):
+    roles = {"is_recipient": True} if "is_pictured" not in fields else {}
+    return Involvement(incident=incident, kind=kind, description="Someone", **roles, **fields)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "field", "message"),
+    [
+        (PersonKind.UNKNOWN, {"age": 16}, "age", "If the age is known"),
+        (PersonKind.UNKNOWN, {"date_of_birth": dt.date(2010, 1, 1)}, "date_of_birth", "known"),
+        (PersonKind.ADULT, {"date_of_birth": dt.date(2015, 1, 1)}, "date_of_birth", "18 or over"),
+        (PersonKind.CHILD, {"date_of_birth": dt.date(1990, 1, 1)}, "date_of_birth", "under 18"),
+        (PersonKind.CHILD, {"age": 18}, "age", "under 18"),
+        (PersonKind.ADULT, {"age": 17}, "age", "18 or over"),
+    ],
+)
+def test_kind_must_agree_with_the_age(kind, fields, field, message):
+    errors = errors_of(_other(IncidentFactory(), kind, **fields))
+    assert message in errors[field][0]
+
+
+def test_date_of_birth_after_the_incident_is_refused():
+    incident = IncidentFactory()
+    after = incident.incident_date + dt.timedelta(days=1)
+    errors = errors_of(_other(incident, PersonKind.CHILD, date_of_birth=after))
+    assert "The date of birth is after" in errors["date_of_birth"][0]
+
+
+def test_someone_pictured_is_aged_when_the_imagery_was_made():
+    incident = IncidentFactory()
+    incident.imagery_created_on = incident.incident_date - dt.timedelta(days=400)
+    born = incident.imagery_created_on.replace(year=incident.imagery_created_on.year - 18)
+    born += dt.timedelta(days=30)  # 17 when pictured, 18 by the incident
+    pictured_adult = _other(incident, PersonKind.ADULT, date_of_birth=born, is_pictured=True)
+    assert "this person was 17" in errors_of(pictured_adult)["date_of_birth"][0]
+    _other(incident, PersonKind.CHILD, date_of_birth=born, is_pictured=True).full_clean()

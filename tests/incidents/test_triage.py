@@ -770,7 +770,10 @@ def test_adults_pictured_are_out_of_scope() -> None:
         "criteria": [],
         "aggravating": [],
         "typology": None,
-        "obligations": [],
+        "obligations": [
+            {"id": "inform_parents_unless_risk", "reason": ANY_TEXT},
+            {"id": "do_not_view_copy_or_share", "reason": ANY_TEXT},
+        ],
         "route": {"id": "adult_image_abuse", "sources": ["004"], "reason": ANY_TEXT},
     }
     assert out["route"]["reason"].startswith(

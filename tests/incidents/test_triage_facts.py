@@ -99,3 +99,14 @@ def test_the_adapter_makes_one_query_whatever_the_number_of_people(
     incident = type(incident).objects.select_related("school").get(pk=incident.pk)
     with django_assert_num_queries(1):
         facts_for_incident(incident)
+
+
+def test_refs_stay_unique_when_a_description_looks_like_a_numbered_one(people):
+    incident = IncidentFactory(school=people.school)
+    for description in ("Sam", "Sam", "Sam (2)"):
+        InvolvementFactory(
+            incident=incident, kind=PersonKind.CHILD, pupil=None, description=description, age=15
+        )
+    refs = [person["ref"] for person in facts_for_incident(incident)["people"]]
+    assert refs == ["Sam", "Sam (2)", "Sam (2) (2)"]
+    parse_facts(facts_for_incident(incident))

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incidents.triage import (
+    ALWAYS_OBLIGATIONS,
     CRITERIA_BY_PRESET,
     KINDS,
     PRESETS,
@@ -241,7 +242,8 @@ def test_the_assessment_is_consistent(facts: Facts) -> None:
         assert result.route is not None
         assert result.route.id == "adult_image_abuse"
         assert data["route"] == result.route.to_json()
-        assert (data["criteria"], data["aggravating"], data["obligations"]) == ([], [], [])
+        assert (data["criteria"], data["aggravating"]) == ([], [])
+        assert [o["id"] for o in data["obligations"]] == list(ALWAYS_OBLIGATIONS)
         assert data["typology"] is None
         assert data["recommendation"] is None
         return

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from incidents.models import IncidentStatus, Involvement, PersonKind, TriageAssessment
+from incidents.models import IncidentStatus, PersonKind, TriageAssessment
 from incidents.services import (
     incident_create,
     incident_update,
@@ -127,19 +127,23 @@ def test_closed_incidents_are_not_re_triaged(people, incident):
     assert incident.triage_assessments.count() == 1
 
 
-def test_facts_triage_cannot_use_refuse_the_change_naming_the_person(people, incident):
+def test_facts_triage_cannot_use_refuse_the_change_naming_the_person(people):
+    last_week = incident_create(
+        actor=people.dsl,
+        school=people.school,
+        came_to_light_how="staff",
+        came_to_light_at=timezone.now() - dt.timedelta(days=7),
+    )
+    involvement = add_pupil(people, last_week, ["recipient"], given_name="Ava", family_name="Cole")
+    pupil = involvement.pupil
+    pupil.date_of_birth = timezone.localdate() - dt.timedelta(days=2)  # a slip of the keyboard
     with pytest.raises(ValidationError) as error:
-        involvement_add(
-            actor=people.dsl,
-            incident=incident,
-            kind=PersonKind.CHILD,
-            description="Pupil at Hill School",
-            date_of_birth=years_ago(19),
-            roles=["recipient"],
-        )
-    assert "Pupil at Hill School" in str(error.value)
-    assert "date_of_birth" in str(error.value)
-    assert not Involvement.objects.filter(incident=incident).exists()
+        pupil_save(actor=people.operator, pupil=pupil)
+    assert "Ava Cole, date_of_birth (people[0].date_of_birth)" in str(error.value)
+    assert "is after the incident date" in str(error.value)
+    pupil.refresh_from_db()
+    assert pupil.date_of_birth.year < timezone.localdate().year - 5
+    assert last_week.triage_assessments.count() == 1
 
 
 def test_a_policy_change_re_triages_open_incidents_under_the_new_preset(people, incident):
