@@ -1,13 +1,14 @@
 """The fictional trust, schools, staff and pupils that `manage.py seed_demo` creates.
 
 Every name here is invented; any resemblance to a real person or school is accidental.
-The demo accounts share one published password, which is why `seed_demo` runs only
-with DJANGO_DEBUG=true. Pupils beyond the named ones are drawn from the name lists with
-a fixed seed, so every run produces the same roster.
+The demo accounts share one published password and one published two-factor key, which
+is why `seed_demo` runs only with DJANGO_DEBUG=true. Pupils beyond the named ones are
+drawn from the name lists with a fixed seed, so every run produces the same roster.
 """
 
 from __future__ import annotations
 
+from base64 import b32decode
 from typing import Final, NamedTuple
 
 from safeguarding.models import Jurisdiction, Role, SocialCare, TriagePreset
@@ -15,6 +16,10 @@ from safeguarding.models import Jurisdiction, Role, SocialCare, TriagePreset
 # Published on purpose (the seed prints it): demo accounts only, and only with DEBUG on.
 DEMO_PASSWORD: Final = "safeguarding-demo-2026"  # noqa: S105
 DEMO_URL: Final = "http://127.0.0.1:8000/"
+# Published too: every demo account whose role needs two-factor authentication gets an
+# authenticator "app" with this base32 key. `manage.py demo_code` prints its current code;
+# any authenticator app given this key shows the same codes.
+DEMO_TOTP_KEY: Final = "SAFEGUARDINGDEMOSAFEGUARDINGDEMO"
 
 TRUST_NAME: Final = "Riverside Learning Trust"
 PUPILS_PER_SCHOOL: Final = 60
@@ -325,3 +330,8 @@ COSTA: Final = SchoolSpec(
 )
 
 SCHOOLS: Final = (RIVERSIDE, COSTA)
+
+
+def demo_totp_key_bytes() -> bytes:
+    """The demo key as the bytes django-otp computes codes from."""
+    return b32decode(DEMO_TOTP_KEY)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 
 from safeguarding import views
 from safeguarding.forms import EmailAuthenticationForm
@@ -9,12 +10,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        # Django's form views also accept PUT as a POST; only GET and POST are meant.
+        require_http_methods(["GET", "POST"])(
+            auth_views.LoginView.as_view(
+                authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("safeguarding.account_urls")),
     path("", include("incidents.urls")),
+    path("", include("incidents.document_urls")),
     path("admin/", admin.site.urls),
 ]

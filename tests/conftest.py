@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+# Imported for its side effect too: the receiver that marks the password as just typed
+# at sign-in, which `force_login` relies on before any request has loaded the middleware.
+from safeguarding import two_factor  # noqa: F401
 from safeguarding.models import Role, School, User
 from safeguarding.services import membership_grant
 from tests.factories import SchoolFactory, TrustFactory, UserFactory
@@ -85,3 +92,48 @@ def people(db: None) -> People:
         ),
         nobody=UserFactory(email="nobody@riverside.example", full_name="No Role"),
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) PostgreSQL-only tests when the suite runs on SQLite; CI runs
+    the suite on both, so every test runs somewhere."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    selected = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(selected) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in selected])
+        items[:] = selected
+
+
+class TwoFactorClient(Client):
+    """The test client, signing people in fully: password and second factor.
+
+    Most tests are about what a signed-in person may do, not about signing in, so
+    `force_login` also gives the user a confirmed authenticator (if they have none) and
+    marks the session as verified with it. Tests of two-factor itself use
+    `force_login_without_two_factor`.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def force_login_without_two_factor(self, user: Any, backend: str | None = None) -> None:
+        """Signed in with the password only, as just after the sign-in page."""
+        super().force_login(user, backend)
+        session = self.session
+        if session.pop(DEVICE_ID_SESSION_KEY, None) is not None:
+            session.save()
+
+
+@pytest.fixture
+def client() -> TwoFactorClient:
+    """pytest-django's `client`, signing people in with both factors (see above)."""
+    return TwoFactorClient()

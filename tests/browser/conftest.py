@@ -69,9 +69,41 @@ def demo(live_server, settings) -> str:
     return out.getvalue()
 
 
+def totp_code(device) -> str:
+    """The code the user's authenticator app would show, as a person would type it.
+
+    A code is accepted once, so if this device was already used in the current 30
+    seconds, this is the next step's code, which the device accepts too (tolerance 1).
+    """
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
+    step = max(now + device.drift, device.last_t + 1)
+    assert step <= now + device.drift + 1, "signed in too often in one minute"
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, step - now).token():06d}"
+
+
 @pytest.fixture
-def sign_in(page, live_server):
-    """Sign in through the sign-in page as a demo account."""
+def enter_code(page):
+    """Complete the two-factor step with the user's authenticator app."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def enter(email: str) -> None:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        page.get_by_role("heading", name="Enter a code from your authenticator app").wait_for()
+        page.get_by_label("Code", exact=True).fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+
+    return enter
+
+
+@pytest.fixture
+def sign_in(page, live_server, enter_code):
+    """Sign in through the sign-in page as a demo account, with the two-factor code when
+    the account has an authenticator (every demo account whose role needs one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from safeguarding.demo_data import DEMO_PASSWORD
 
     def as_user(email: str) -> None:
@@ -79,6 +111,8 @@ def sign_in(page, live_server):
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if TOTPDevice.objects.filter(user__email=email, confirmed=True).exists():
+            enter_code(email)
         page.get_by_role("heading", name="Your schools").wait_for()
 
     return as_user

@@ -1,9 +1,19 @@
-"""The demo DSL signs in with the printed demo login and sees their school."""
+"""The demo DSL signs in with the printed demo login and code and sees their school."""
+
+import re
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
+from safeguarding.demo_data import DEMO_TOTP_KEY, demo_totp_key_bytes
+
 pytestmark = pytest.mark.browser
+
+
+def demo_code() -> str:
+    """What `manage.py demo_code` prints: the current code for the published demo key."""
+    return f"{TOTP(demo_totp_key_bytes()).token():06d}"
 
 
 def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo, axe_violations):
@@ -11,6 +21,8 @@ def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo,
 
     assert "dsl@riverside.example" in demo
     assert DEMO_PASSWORD in demo
+    assert "manage.py demo_code" in demo
+    assert DEMO_TOTP_KEY in demo
 
     page.goto(live_server.url + "/")
     expect(page).to_have_url(live_server.url + "/login/?next=/")
@@ -20,7 +32,16 @@ def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo,
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter a code from your authenticator app"
+    )
+    expect(page).to_have_url(live_server.url + "/account/two-factor/verify/?next=%2F")
+    assert axe_violations(page) == []
+    page.get_by_label("Code", exact=True).fill(demo_code())
+    page.get_by_role("button", name="Continue").click()
+
     expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
+    expect(page).to_have_url(live_server.url + "/")
     row = page.get_by_role("row", name="Riverside Academy")
     expect(row).to_contain_text("Designated safeguarding lead")
     expect(page.get_by_role("row", name="Colegio")).to_have_count(0)
@@ -38,6 +59,16 @@ def test_keyboard_only_sign_in_with_skip_link(page: Page, live_server, demo):
     page.keyboard.type("dsl@riverside.example")
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter a code from your authenticator app"
+    )
+    # The skip link's #main-content carries over the redirects, so the code page opens at
+    # its main content: the next Tab reaches the code field.
+    expect(page).to_have_url(re.compile(r"/account/two-factor/verify/.*#main-content$"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Code", exact=True)).to_be_focused()
+    page.keyboard.type(demo_code())
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
 

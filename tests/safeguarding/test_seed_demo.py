@@ -11,7 +11,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
+from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
 from incidents.models import (
@@ -23,7 +26,15 @@ from incidents.models import (
     PersonKind,
 )
 from referrals.models import Agency, Referral
-from safeguarding.demo_data import DEMO_PASSWORD, DEMO_URL, OPERATOR, SCHOOLS, TRUST_LEAD
+from safeguarding.demo_data import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
+    DEMO_URL,
+    OPERATOR,
+    SCHOOLS,
+    TRUST_LEAD,
+    demo_totp_key_bytes,
+)
 from safeguarding.models import (
     Jurisdiction,
     Membership,
@@ -51,6 +62,16 @@ DOMAIN_MODELS: list[type[models.Model]] = [
 ]
 DEMO_EMAILS = [
     *(account.email for spec in SCHOOLS for account in spec.staff),
+    TRUST_LEAD.email,
+    OPERATOR.email,
+]
+TWO_FACTOR_EMAILS = [
+    *(
+        account.email
+        for spec in SCHOOLS
+        for account in spec.staff
+        if account.role in (Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER)
+    ),
     TRUST_LEAD.email,
     OPERATOR.email,
 ]
@@ -192,9 +213,67 @@ def test_incidents_cover_the_statuses_and_the_workflow(output: str) -> None:
 
 def test_a_second_run_adds_nothing(output: str) -> None:
     before = counts()
+    devices = list(TOTPDevice.objects.values_list("pk", "user_id", "key"))
     again = seed()
     assert counts() == before
+    assert list(TOTPDevice.objects.values_list("pk", "user_id", "key")) == devices
     assert "nothing was added" in again
+
+
+def test_accounts_that_must_use_two_factor_get_the_demo_authenticator(output: str) -> None:
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    assert sorted(d.user.email for d in devices) == sorted(TWO_FACTOR_EMAILS)
+    assert {d.key for d in devices} == {demo_totp_key_bytes().hex()}
+    assert "two-factor devices 8" in output
+    staff = User.objects.filter(memberships__role=Role.STAFF)
+    assert staff.count() == 2
+    assert not TOTPDevice.objects.filter(user__in=staff).exists()
+
+
+def test_an_account_with_its_own_authenticator_keeps_it(output: str) -> None:
+    dsl = User.objects.get(email="dsl@riverside.example")
+    TOTPDevice.objects.filter(user=dsl).delete()
+    own = TOTPDevice.objects.create(user=dsl, name="My phone", confirmed=True)
+    seed()
+    assert list(TOTPDevice.objects.filter(user=dsl)) == [own]
+    TOTPDevice.objects.filter(user=dsl).delete()
+    seed()
+    assert TOTPDevice.objects.get(user=dsl).key == demo_totp_key_bytes().hex()
+
+
+def test_output_says_how_to_get_two_factor_codes(output: str) -> None:
+    assert "manage.py demo_code" in output
+    assert DEMO_TOTP_KEY in output
+    for email in DEMO_EMAILS:
+        (line,) = [line for line in output.splitlines() if line.strip().startswith(email + " ")]
+        assert (" yes " in line) == (email in TWO_FACTOR_EMAILS), line
+
+
+def test_demo_code_prints_a_code_the_demo_accounts_accept(output: str) -> None:
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().splitlines()[0]
+    assert len(code) == 6
+    assert code.isdigit()
+    device = TOTPDevice.objects.get(user__email="head@costadelsol.example")
+    assert device.verify_token(code)
+
+
+def test_demo_code_refuses_to_run_without_debug(settings: Settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"published demo key.*DJANGO_DEBUG=true"):
+        call_command("demo_code", stdout=io.StringIO())
+
+
+def test_the_demo_dsl_signs_in_with_the_printed_code(output: str, client) -> None:
+    client.post(reverse("login"), {"username": "dsl@riverside.example", "password": DEMO_PASSWORD})
+    verify = client.get(reverse("home"))
+    assert verify["Location"].startswith(reverse("account:two_factor_verify"))
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    response = client.post(verify["Location"], {"code": out.getvalue().splitlines()[0]})
+    assert response["Location"] == reverse("home")
+    assert "Riverside Academy" in client.get(reverse("home")).content.decode()
 
 
 def test_output_lists_the_demo_logins_and_the_password(output: str) -> None:
@@ -211,9 +290,12 @@ def test_the_demo_password_passes_the_validators(output: str) -> None:
 
 def test_the_demo_dsl_can_log_in(output: str) -> None:
     dsl = User.objects.get(email="dsl@riverside.example")
-    assert authenticate(username="dsl@riverside.example", password=DEMO_PASSWORD) == dsl
-    assert authenticate(email="dsl@riverside.example", password=DEMO_PASSWORD) == dsl
-    assert authenticate(username="dsl@riverside.example", password="wrong password") is None
+    # django-axes needs the request to count failures against the account.
+    request = RequestFactory().post("/login/")
+    email = "dsl@riverside.example"
+    assert authenticate(request, username=email, password=DEMO_PASSWORD) == dsl
+    assert authenticate(request, email=email, password=DEMO_PASSWORD) == dsl
+    assert authenticate(request, username=email, password="wrong password") is None
 
 
 def test_history_rows_name_the_person_who_acted(output: str) -> None:

@@ -16,10 +16,16 @@ def test_anonymous_home_redirects_to_login(client):
 
 
 def test_login_by_email_then_home_lists_schools_and_roles(client, people):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=people.dsl, name="Phone")
     response = client.post(
         reverse("login"), {"username": "DSL@riverside.example", "password": PASSWORD}
     )
     assert response.status_code == 302, response.content
+    code = f"{TOTP(device.bin_key).token():06d}"
+    assert client.post(reverse("account:two_factor_verify"), {"code": code}).status_code == 302
     page = client.get(reverse("home")).content.decode()
     assert "Riverside Academy" in page
     assert "Designated safeguarding lead" in page

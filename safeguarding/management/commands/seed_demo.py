@@ -1,10 +1,12 @@
 """`manage.py seed_demo`: a fictional trust, two schools, staff, pupils and incidents.
 
 For trying the product locally (`make run` calls it). It creates accounts with a
-published password, so it refuses to run unless DJANGO_DEBUG=true. It is idempotent:
+published password, and gives those that must use two-factor authentication an
+authenticator with a published key (`manage.py demo_code` prints its code), so it refuses
+to run unless DJANGO_DEBUG=true. It is idempotent:
 rows are looked up by their natural keys (trust name, school URN, user email, pupil UPN
 within the school), and a school that already has incidents gets no demo incidents, so a
-second run adds nothing.
+second run adds nothing (an account that already has an authenticator gets no other).
 
 Everything is written through the services and `save_audited`, as the application
 writes it, so the demo history rows name the person who acted.
@@ -24,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from incidents.models import (
     CameToLight,
@@ -47,6 +50,7 @@ from safeguarding.ages import age_on
 from safeguarding.audit import save_audited
 from safeguarding.demo_data import (
     DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
     DEMO_URL,
     OPERATOR,
     PUPILS_PER_SCHOOL,
@@ -57,6 +61,7 @@ from safeguarding.demo_data import (
     Moment,
     SchoolSpec,
     StoryPupil,
+    demo_totp_key_bytes,
 )
 from safeguarding.models import Membership, Pupil, Role, School, SocialCare, Trust, User
 from safeguarding.services import membership_grant
@@ -65,6 +70,7 @@ from safeguarding.upn import CHECK_ALPHABET, check_letter, upn_problem
 REFUSAL = (
     "seed_demo creates accounts with a published password; it runs only with DJANGO_DEBUG=true."
 )
+DEMO_CODE_COMMAND = "DJANGO_DEBUG=true .venv/bin/python manage.py demo_code"
 SHORT_ROLES: dict[str, str] = {
     Role.DSL: "DSL",
     Role.DEPUTY_DSL: "Deputy DSL",
@@ -103,21 +109,45 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sign in at {DEMO_URL} with any of these accounts (password: {DEMO_PASSWORD}):"
         )
-        rows = [("email", "role", "school")]
+        rows = [("email", "role", "two-factor", "school")]
         for spec in SCHOOLS:
-            rows += [(a.email, SHORT_ROLES[a.role], spec.name) for a in spec.staff]
+            rows += [
+                (a.email, SHORT_ROLES[a.role], _code_column(a.role), spec.name) for a in spec.staff
+            ]
         rows.append(
-            (TRUST_LEAD.email, SHORT_ROLES[Role.TRUST_LEAD], " and ".join(s.name for s in SCHOOLS))
+            (
+                TRUST_LEAD.email,
+                SHORT_ROLES[Role.TRUST_LEAD],
+                _code_column(Role.TRUST_LEAD),
+                " and ".join(s.name for s in SCHOOLS),
+            )
         )
-        rows.append((OPERATOR.email, "Operator (superuser, /admin/)", "—"))
-        widths = [max(len(row[i]) for row in rows) for i in range(2)]
-        for email, role, school in rows:
-            self.stdout.write(f"  {email:<{widths[0]}}  {role:<{widths[1]}}  {school}")
+        rows.append((OPERATOR.email, "Operator (superuser, /admin/)", "yes", "—"))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for email, role, code, school in rows:
+            self.stdout.write(
+                f"  {email:<{widths[0]}}  {role:<{widths[1]}}  {code:<{widths[2]}}  {school}"
+            )
         self.stdout.write("")
         self.stdout.write(
-            "These accounts share a published password: never seed a database that holds "
-            "real records."
+            "Accounts with 'yes' under 'two-factor' must use it: after the "
+            "password, enter the current code, which this prints:"
         )
+        self.stdout.write(f"  {DEMO_CODE_COMMAND}")
+        self.stdout.write(
+            f"or add the demo key {DEMO_TOTP_KEY} (time-based, 6 digits) to an "
+            "authenticator app. Each code works once per account: to sign in to the same "
+            "account again, wait up to 30 seconds for the next one."
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            "These accounts share a published password and two-factor key: never seed a "
+            "database that holds real records."
+        )
+
+
+def _code_column(role: str) -> str:
+    return "yes" if role in settings.TWO_FACTOR_ROLES else "—"
 
 
 # --- Dates ------------------------------------------------------------------------------
@@ -293,13 +323,17 @@ class Seeder:
 
     def run(self) -> Counter[str]:
         self.operator = self._user(OPERATOR.email, OPERATOR.full_name, operator=True)
+        self._authenticator(self.operator)
         trust = self._trust()
         trust_lead = self._user(TRUST_LEAD.email, TRUST_LEAD.full_name)
+        self._authenticator(trust_lead)
         for spec in SCHOOLS:
             school = self._school(spec, trust)
             staff = {a.role: self._user(a.email, a.full_name) for a in spec.staff}
             for role, user in staff.items():
                 self._grant(user, school, role)
+                if role in settings.TWO_FACTOR_ROLES:
+                    self._authenticator(user)
             self._grant(trust_lead, school, Role.TRUST_LEAD)
             moments = {key: self._moment(m) for key, m in spec.incident_times.items()}
             pupils = self._pupils(spec, school, moments)
@@ -333,6 +367,19 @@ class Seeder:
         save_audited(user, actor=user if operator else self.operator)
         self.created["users"] += 1
         return user
+
+    def _authenticator(self, user: User) -> None:
+        """A confirmed authenticator with the published demo key, so the account can
+        pass two-factor authentication, unless it already has one."""
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return
+        TOTPDevice.objects.create(
+            user=user,
+            name="Demo authenticator",
+            key=demo_totp_key_bytes().hex(),
+            confirmed=True,
+        )
+        self.created["two-factor devices"] += 1
 
     def _trust(self) -> Trust:
         trust = Trust.objects.filter(name=TRUST_NAME).first()
