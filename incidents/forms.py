@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
-from safeguarding.models import School
+from incidents.models import Incident
+from safeguarding.access import school_readers
+from safeguarding.models import School, User
 
 
 class TriagePolicyForm(forms.ModelForm):
@@ -43,3 +47,32 @@ class TriagePolicyForm(forms.ModelForm):
                 attrs={"class": "govuk-input govuk-input--width-2", "inputmode": "numeric"}
             ),
         }
+
+
+class AccessGrantForm(forms.Form):
+    """Whom to let see a restricted incident, and why (both required)."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Colleague",
+        empty_label="Choose a colleague",
+        help_text="Only people whose role reads this school's incidents can be chosen.",
+    )
+    reason = forms.CharField(
+        label="Why they need to see this record",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        already = incident.access_grants.filter(revoked_at__isnull=True).values("user")
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        field.queryset = school_readers(incident.school).exclude(pk__in=already)
+        field.widget.attrs["class"] = "govuk-select"
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why this colleague needs to see the record.")
+        return reason

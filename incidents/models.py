@@ -516,3 +516,136 @@ class TriageAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"Triage of {self.incident} at {self.assessed_at:%Y-%m-%d %H:%M}"
+
+
+class IncidentAccessGrant(models.Model):
+    """A named person's access to a restricted incident, granted and revoked by a DSL.
+
+    The grant carries the django-guardian permission `access_restricted_incident` on
+    the incident; this row is the audited record of who granted it, when, and when it
+    ended (`incidents.services.restricted_access_grant` / `_revoke`).
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="access_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(help_text="Why this person needs to see the restricted record.")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="access_grant_one_active_per_person",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="access_grant_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} may see {self.incident}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class DocumentKind(models.TextChoices):
+    REFERRAL_FORM = "referral_form", "Referral form"
+    POLICE = "police_correspondence", "Police correspondence"
+    SOCIAL_CARE = "social_care_correspondence", "Children's social care correspondence"
+    MEETING_MINUTES = "meeting_minutes", "Meeting minutes"
+    OTHER = "other", "Other"
+
+
+class IncidentDocument(models.Model):
+    """A document attached to an incident, such as a referral form (docs/documents.md).
+
+    Never a picture or video: `safeguarding.uploads` refuses those by content (002 §2.0,
+    §5.1). The file lives under `PRIVATE_FILES_ROOT` named only by `stored_name`, a
+    random UUID; the name it was uploaded with is shown to people, never used as a path.
+    A document is withdrawn, never deleted: the row and the file stay for the record.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    original_name = models.CharField(
+        max_length=255, help_text="The file's name when uploaded; shown, never used for storage."
+    )
+    stored_name = models.CharField(
+        max_length=32, unique=True, editable=False, help_text="A random UUID, in hex."
+    )
+    media_type = models.CharField(max_length=100, help_text="Detected from the content.")
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file, in hex.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    withdrawn_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="document_kind_known"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="document_has_title"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            models.UniqueConstraint(
+                fields=["incident", "sha256"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="document_attached_once_per_incident",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason=""
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawn_reason="")
+                ),
+                name="document_withdrawn_has_who_when_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.title.strip():
+            errors["title"] = "Give the document a title."
+        if not _is_hex(self.stored_name, 32):
+            errors["stored_name"] = "A stored name is a random UUID in hex, never a file name."
+        if not _is_hex(self.sha256, 64):
+            errors["sha256"] = "A SHA-256 digest is 64 hexadecimal digits."
+        if self.withdrawn_at is not None and not self.withdrawn_reason.strip():
+            errors["withdrawn_reason"] = "Say why the document is withdrawn."
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_hex(value: str, length: int) -> bool:
+    return len(value) == length and all(c in "0123456789abcdef" for c in value)

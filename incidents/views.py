@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import triage
-from incidents.forms import TriagePolicyForm
-from incidents.services import school_triage_policy_change
+from incidents.forms import AccessGrantForm, TriagePolicyForm
+from incidents.selectors import incident_for_user
+from incidents.services import (
+    restricted_access_grant,
+    restricted_access_revoke,
+    school_triage_policy_change,
+)
 from safeguarding.access import school_for_user, schools_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
-from safeguarding.roles import CHANGE_TRIAGE_POLICY, VIEW_INCIDENTS
+from safeguarding.roles import CHANGE_TRIAGE_POLICY, MANAGE_INCIDENTS, VIEW_INCIDENTS
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,3 +80,48 @@ def triage_policy(request: HttpRequest, school_id: int) -> HttpResponse:
             ],
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def restricted_access(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Who may see a restricted incident, and granting it to a colleague (DSL, deputy)."""
+    user: User = request.user  # type: ignore[assignment]
+    write = request.method == "POST"
+    incident = incident_for_user(user, incident_id, write=write)
+    form = AccessGrantForm(request.POST if write else None, incident=incident)
+    if write and form.is_valid():
+        try:
+            restricted_access_grant(
+                actor=user,
+                incident=incident,
+                user=form.cleaned_data["user"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['user']} can now see this incident.")
+            return redirect("incidents:restricted_access", incident_id=incident.pk)
+    may_manage = schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
+    return render(
+        request,
+        "incidents/restricted_access.html",
+        {
+            "incident": incident,
+            "form": form,
+            "may_manage": may_manage,
+            "grants": incident.access_grants.select_related("user", "granted_by", "revoked_by"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def restricted_access_end(request: HttpRequest, incident_id: int, grant_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    incident = incident_for_user(user, incident_id, write=True)
+    grant = get_object_or_404(incident.access_grants, pk=grant_id, revoked_at__isnull=True)
+    restricted_access_revoke(actor=user, grant=grant)
+    messages.success(request, f"{grant.user} can no longer see this incident.")
+    return redirect("incidents:restricted_access", incident_id=incident.pk)

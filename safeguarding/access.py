@@ -13,7 +13,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from safeguarding.models import Membership, School, User
-from safeguarding.roles import qualified
+from safeguarding.roles import VIEW_INCIDENTS, qualified, roles_with
 
 
 def schools_for_user(user: User, codename: str) -> QuerySet[School]:
@@ -46,4 +46,19 @@ def memberships_for_user(user: User) -> QuerySet[Membership]:
         Membership.objects.filter(user=user, revoked_at__isnull=True)
         .select_related("school", "school__trust")
         .order_by("school__name", "role")
+    )
+
+
+def school_readers(school: School) -> QuerySet[User]:
+    """People with a current role that reads `school`'s incidents (for choosing whom to
+    grant a restricted record to)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__revoked_at__isnull=True,
+            memberships__role__in=roles_with(VIEW_INCIDENTS),
+        )
+        .distinct()
+        .order_by("full_name")
     )

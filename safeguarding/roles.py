@@ -39,3 +39,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 def qualified(codename: str) -> str:
     """The permission's full name, as guardian and `user.has_perm` expect it."""
     return f"safeguarding.{codename}"
+
+
+def roles_with(codename: str) -> list[str]:
+    """The roles whose holders get `codename` in a school."""
+    return [role for role, codenames in ROLE_PERMISSIONS.items() if codename in codenames]
