@@ -1,0 +1,117 @@
+"""Hostile and random input to every form: never a server error, nothing stored from a
+refused form, and whatever is echoed back is escaped.
+
+Hypothesis draws very long strings, control characters, script tags, SQL fragments,
+impossible dates, other schools' ids and random text for every field of every form.
+The Django test client re-raises any exception a view raises, so a 500 fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from incidents.models import IncidentAccessGrant
+from safeguarding.models import School
+from tests.factories import IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+PAYLOADS = [
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE incidents_incident; --",
+    "1 OR 1=1",
+    "2025-02-30",
+    "0000-00-00",
+    "9999-99-99T99:99",
+    "-1",
+    "1e309",
+    "NaN",
+    "\x00\x01\x02\x1b[31m",
+    "\u202e\u200b\ufeff",
+    "𝕏" * 50,
+    "a" * 100_000,
+    "",
+    " ",
+]
+hostile = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=300))
+HYPOTHESIS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def assert_escaped(response) -> None:
+    page = response.content.decode()
+    assert SCRIPT not in page
+    assert "<img src=x" not in page
+
+
+@HYPOTHESIS
+@given(username=hostile, password=hostile)
+def test_login_form(client, people, username, password):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(
+    preset=hostile,
+    gap=st.one_of(hostile, st.integers().map(str)),
+    unknown=hostile,
+    send=hostile,
+    version=st.one_of(hostile, st.integers().map(str)),
+)
+def test_triage_policy_form(client, people, preset, gap, unknown, send, version):
+    client.force_login(people.head)
+    before = School.history.count()
+    response = client.post(
+        reverse("incidents:triage_policy", args=[people.school.pk]),
+        {
+            "triage_preset": preset,
+            "significant_age_gap_years": gap,
+            "unknown_age_is_adult": unknown,
+            "send_counts_as_vulnerable": send,
+            "version": version,
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert School.history.count() == before  # refused: nothing stored
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(user=st.one_of(hostile, st.integers().map(str)), reason=hostile)
+def test_restricted_access_form(client, people, user, reason):
+    incident = IncidentFactory(school=people.school, restricted=True, lead_dsl=people.dsl)
+    client.force_login(people.dsl)
+    response = client.post(
+        reverse("incidents:restricted_access", args=[incident.pk]),
+        {"user": user, "reason": reason},
+    )
+    assert response.status_code in (200, 302)
+    grants = IncidentAccessGrant.objects.filter(incident=incident)
+    assert grants.exists() is (response.status_code == 302)
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(reason=hostile)
+def test_another_schools_ids_are_refused(client, people, reason):
+    """A DSL posting the id of a person from another school gets an error, not a grant."""
+    incident = IncidentFactory(school=people.school, restricted=True, lead_dsl=people.dsl)
+    client.force_login(people.dsl)
+    response = client.post(
+        reverse("incidents:restricted_access", args=[incident.pk]),
+        {"user": people.other_dsl.pk, "reason": reason},
+    )
+    assert response.status_code == 200
+    assert not IncidentAccessGrant.objects.filter(incident=incident).exists()

@@ -1,0 +1,215 @@
+"""Every URL of the project, for anonymous, every role and a user of another school.
+
+Each named URL pattern must have a rule in RULES; a new view without one fails
+`test_every_url_pattern_has_a_rule`. A rule says, for GET and for POST, what each
+person gets: the page (200), a redirect (302), read-only refusal (403), "no such
+record" (404, identical for another school's and a missing record), or wrong method
+(405). Requests are made with empty form data, so allowed writes answer with the form's
+errors (200) and change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from incidents.document_services import document_upload
+from incidents.services import restricted_access_grant
+from tests.factories import IncidentFactory
+from tests.safeguarding.test_uploads import pdf
+
+pytestmark = pytest.mark.django_db
+
+WHO = ("anonymous", "dsl", "deputy", "head", "staff", "trust_lead", "other_dsl", "nobody")
+READERS = {"dsl": 200, "deputy": 200, "head": 200, "trust_lead": 200}
+NOT_FOUND = {"staff": 404, "other_dsl": 404, "nobody": 404}
+MANAGERS = {"dsl": 200, "deputy": 200}  # empty form: errors shown, nothing changed
+SIGNED_IN = {who: 200 for who in WHO if who != "anonymous"}
+LOGIN = {"anonymous": "login"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[Any], dict[str, int]] = lambda ctx: {}
+    get: dict[str, int | str] = field(default_factory=dict)
+    post: dict[str, int | str] = field(default_factory=dict)
+    missing: Callable[[Any], dict[str, int]] | None = None  # kwargs naming no record
+
+
+def only(methods_status: int, **overrides: int | str) -> dict[str, int | str]:
+    return {**dict.fromkeys(WHO, methods_status), **overrides}
+
+
+RULES: dict[str, Rule] = {
+    "home": Rule(get={**LOGIN, **SIGNED_IN}, post=only(405)),
+    "login": Rule(
+        get=only(302, anonymous=200),  # signed-in people are sent on home
+        post=only(302, anonymous=200),  # anonymous: empty form, errors shown
+    ),
+    "account:two_factor_setup": Rule(get=only(302, **LOGIN), post=only(302, **LOGIN)),
+    "account:two_factor_verify": Rule(get=only(302, **LOGIN), post=only(302, **LOGIN)),
+    "account:two_factor_recovery": Rule(get=only(302, **LOGIN), post=only(302, **LOGIN)),
+    "account:recovery_codes": Rule(get={**LOGIN, **SIGNED_IN}, post=only(405)),
+    "account:recovery_codes_regenerate": Rule(get=only(405), post=only(302, **LOGIN)),
+    "account:confirm_password": Rule(get={**LOGIN, **SIGNED_IN}, post={**LOGIN, **SIGNED_IN}),
+    "logout": Rule(get=only(405), post=only(302)),
+    "incidents:triage_policy": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, "dsl": 403, "deputy": 403, "head": 200, "trust_lead": 200, **NOT_FOUND},
+    ),
+    "incidents:restricted_access": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.restricted.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        # Restricted: the lead DSL (dsl) and the headteacher only.
+        get={**LOGIN, "dsl": 200, "head": 200, "deputy": 404, "trust_lead": 404, **NOT_FOUND},
+        post={**LOGIN, "dsl": 200, "head": 403, "deputy": 404, "trust_lead": 404, **NOT_FOUND},
+    ),
+    "documents:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "documents:download": Rule(
+        kwargs=lambda ctx: {"document_id": ctx.document.pk},
+        missing=lambda ctx: {"document_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
+    "documents:withdraw": Rule(
+        kwargs=lambda ctx: {"document_id": ctx.document.pk},
+        missing=lambda ctx: {"document_id": 999_999},
+        get=only(405),
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "incidents:restricted_access_end": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": ctx.grant.pk},
+        missing=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": 999_999},
+        get=only(405),
+        post={**LOGIN, "dsl": 302, "head": 403, "deputy": 404, "trust_lead": 404, **NOT_FOUND},
+    ),
+}
+
+
+def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:*")
+                continue
+            names |= named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_rule():
+    undeclared = named_patterns() - set(RULES) - {"admin:*"}
+    assert undeclared == set(), f"URLs without an access rule in {__name__}: {undeclared}"
+    stale = set(RULES) - named_patterns()
+    assert stale == set(), f"rules for URLs that no longer exist: {stale}"
+
+
+@dataclass
+class Context:
+    people: Any
+    school: Any
+    incident: Any
+    restricted: Any
+    grant: Any
+    document: Any
+
+
+@pytest.fixture
+def ctx(people, settings, tmp_path):
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private-files"
+    incident = IncidentFactory(school=people.school)
+    restricted = IncidentFactory(school=people.school, restricted=True, lead_dsl=people.dsl)
+    grant = restricted_access_grant(
+        actor=people.dsl, incident=restricted, user=people.colleague_dsl, reason="Covering"
+    )
+    document = document_upload(
+        actor=people.dsl,
+        incident=incident,
+        title="Referral form",
+        kind="referral_form",
+        upload=SimpleUploadedFile("form.pdf", pdf()),
+    )
+    return Context(people, people.school, incident, restricted, grant, document)
+
+
+CASES = [
+    (name, method, who)
+    for name, rule in RULES.items()
+    for method, expected in (("get", rule.get), ("post", rule.post))
+    for who in expected
+]
+
+
+def sign_in(client, people, who):
+    if who != "anonymous":
+        client.force_login(getattr(people, who))
+
+
+@pytest.mark.parametrize(("name", "method", "who"), CASES, ids=["-".join(c) for c in CASES])
+def test_answer_for_each_person(client, ctx, name, method, who):
+    rule = RULES[name]
+    sign_in(client, ctx.people, who)
+    response = getattr(client, method)(reverse(name, kwargs=rule.kwargs(ctx)))
+    expected = getattr(rule, method)[who]
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
+
+
+def test_every_rule_covers_everyone():
+    for name, rule in RULES.items():
+        for method in ("get", "post"):
+            assert set(getattr(rule, method)) == set(WHO), f"{name} {method}"
+
+
+MISSING = [name for name, rule in RULES.items() if rule.missing]
+
+
+@pytest.mark.parametrize("name", MISSING)
+def test_a_missing_record_answers_like_another_schools(client, ctx, name):
+    """The page a DSL of another school gets is the page anyone gets for a missing id."""
+    rule = RULES[name]
+    method = "get" if rule.get.get("other_dsl") == 404 else "post"
+    client.force_login(ctx.people.other_dsl)
+    theirs = getattr(client, method)(reverse(name, kwargs=rule.kwargs(ctx)))
+    client.force_login(ctx.people.dsl)
+    missing = getattr(client, method)(reverse(name, kwargs=rule.missing(ctx)))
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.content == missing.content
+
+
+@pytest.mark.parametrize("who", [w for w in WHO if w != "anonymous"])
+def test_the_admin_is_for_superusers_only(client, ctx, who):
+    sign_in(client, ctx.people, who)
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:incidents_incident_changelist"),
+        reverse("admin:safeguarding_school_change", args=[ctx.school.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+def test_wrong_methods_are_refused(client, ctx):
+    for name, rule in RULES.items():
+        client.force_login(ctx.people.dsl)
+        response = client.put(reverse(name, kwargs=rule.kwargs(ctx)))
+        assert response.status_code == 405, name
