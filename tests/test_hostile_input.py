@@ -115,3 +115,51 @@ def test_another_schools_ids_are_refused(client, people, reason):
     )
     assert response.status_code == 200
     assert not IncidentAccessGrant.objects.filter(incident=incident).exists()
+
+
+@HYPOTHESIS
+@given(title=hostile, kind=hostile, content=st.binary(max_size=2048), name=hostile)
+def test_document_upload_form(client, people, settings, tmp_path, title, kind, content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incidents.models import IncidentDocument
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private-files"
+    incident = IncidentFactory(school=people.school)
+    client.force_login(people.dsl)
+    response = client.post(
+        reverse("documents:list", args=[incident.pk]),
+        {"title": title, "kind": kind, "upload": SimpleUploadedFile(name[:200] or "f", content)},
+    )
+    assert response.status_code in (200, 302)
+    stored = IncidentDocument.objects.filter(incident=incident)
+    assert stored.exists() is (response.status_code == 302)
+    files = (
+        list(settings.PRIVATE_FILES_ROOT.rglob("*")) if settings.PRIVATE_FILES_ROOT.exists() else []
+    )
+    assert len([f for f in files if f.is_file()]) == stored.count()
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(code=hostile)
+def test_two_factor_code_forms(client, people, code):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = people.head
+    TOTPDevice.objects.get_or_create(user=user, name="Phone", defaults={"confirmed": True})
+    client.force_login_without_two_factor(user)
+    for name in ("account:two_factor_verify", "account:two_factor_recovery"):
+        response = client.post(reverse(name), {"code": code})
+        assert response.status_code == 200  # refused, form shown again with the error
+        assert_escaped(response)
+    assert client.get(reverse("home")).status_code == 302  # still not verified
+
+
+@HYPOTHESIS
+@given(password=hostile)
+def test_confirm_password_form(client, people, password):
+    client.force_login(people.staff)
+    response = client.post(reverse("account:confirm_password"), {"password": password})
+    assert response.status_code in (200, 302, 429)
+    assert_escaped(response)

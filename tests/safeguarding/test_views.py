@@ -134,3 +134,29 @@ def test_home_page_queries_do_not_grow_with_the_number_of_schools(client, people
         page = client.get(reverse("home")).content.decode()
     assert page.count("Triage policy<span") == 7
     assert len(seven_schools.captured_queries) == len(two_schools.captured_queries)
+
+
+def _admin_form_data(client, url):
+    form = client.get(url).context["adminform"].form
+    return {name: form[name].value() for name in form.fields if form[name].value() is not None}
+
+
+@pytest.mark.parametrize("model", ["school", "pupil"])
+def test_a_stale_admin_edit_is_refused_naming_what_changed(client, people, model):
+    from tests.factories import PupilFactory
+
+    obj = people.school if model == "school" else PupilFactory(school=people.school)
+    url = reverse(f"admin:safeguarding_{model}_change", args=[obj.pk])
+    client.force_login(people.operator)
+    first, second = _admin_form_data(client, url), _admin_form_data(client, url)
+    name_field = "name" if model == "school" else "given_name"
+    first[name_field] = "First editor's value"
+    second[name_field] = "Second editor's value"
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this record after you opened it" in page
+    assert f"changed {name_field}" in page
+    obj.refresh_from_db()
+    assert getattr(obj, name_field) == "First editor's value"
