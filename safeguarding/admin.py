@@ -10,7 +10,7 @@ from safeguarding.models import Membership, Pupil, School, Trust, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, AuditedAdmin):
+class UserAdmin(DjangoUserAdmin, AuditedAdmin):  # type: ignore[misc]  # stubs: get_form
     ordering = ("full_name",)
     list_display = ("email", "full_name", "is_active", "is_superuser")
     search_fields = ("email", "full_name")
