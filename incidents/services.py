@@ -273,6 +273,7 @@ def restricted_access_grant(
 @transaction.atomic
 def restricted_access_revoke(*, actor: User, grant: IncidentAccessGrant) -> IncidentAccessGrant:
     """End a grant; the row stays, so the record shows who could see it and when."""
+    grant = IncidentAccessGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError("This access has already been revoked.")
     grant.revoked_at = timezone.now()

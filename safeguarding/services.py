@@ -38,6 +38,7 @@ def membership_grant(*, user: User, school: School, role: str, granted_by: User)
 @transaction.atomic
 def membership_revoke(*, membership: Membership, revoked_by: User) -> Membership:
     """End a role. Permissions another active role in the same school still gives stay."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.revoked_at is not None:
         raise ValidationError("This role has already been revoked.")
     membership.revoked_at = timezone.now()

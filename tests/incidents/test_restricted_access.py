@@ -129,3 +129,15 @@ def test_ending_access_through_the_page(client, people, restricted):
     assert grant.revoked_by == people.deputy
     client.force_login(people.dsl)
     assert client.post(end).status_code == 404  # already ended
+
+
+def test_ending_from_a_stale_copy_is_refused_and_keeps_the_first_record(people, restricted):
+    grant = restricted_access_grant(
+        actor=people.dsl, incident=restricted, user=people.deputy, reason="Covering"
+    )
+    stale_copy = IncidentAccessGrant.objects.get(pk=grant.pk)
+    restricted_access_revoke(actor=people.dsl, grant=grant)
+    with pytest.raises(ValidationError, match="already been revoked"):
+        restricted_access_revoke(actor=people.head, grant=stale_copy)
+    grant.refresh_from_db()
+    assert grant.revoked_by == people.dsl

@@ -104,3 +104,13 @@ def test_grant_history_names_who_granted():
     user, school, by = UserFactory(), SchoolFactory(), UserFactory()
     membership = membership_grant(user=user, school=school, role=Role.DSL, granted_by=by)
     assert membership.history.get().history_user == by
+
+
+def test_revoking_from_a_stale_copy_is_refused():
+    user, school, by, other = UserFactory(), SchoolFactory(), UserFactory(), UserFactory()
+    membership = membership_grant(user=user, school=school, role=Role.DSL, granted_by=by)
+    stale_copy = Membership.objects.get(pk=membership.pk)
+    membership_revoke(membership=membership, revoked_by=by)
+    with pytest.raises(ValidationError, match="already been revoked"):
+        membership_revoke(membership=stale_copy, revoked_by=other)
+    assert Membership.objects.get(pk=membership.pk).revoked_by == by
