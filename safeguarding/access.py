@@ -8,11 +8,11 @@ permission means something only for the school it was granted on.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from safeguarding.models import Membership, School, User
+from safeguarding.models import Membership, Pupil, School, User
 from safeguarding.roles import VIEW_INCIDENTS, qualified, roles_with
 
 
@@ -62,3 +62,30 @@ def school_readers(school: School) -> QuerySet[User]:
         .distinct()
         .order_by("full_name")
     )
+
+
+def pupils_for_user(user: User) -> QuerySet[Pupil]:
+    """Pupils of the schools whose incidents `user` may read."""
+    return Pupil.objects.filter(school__in=schools_for_user(user, VIEW_INCIDENTS))
+
+
+def pupil_search(pupils: QuerySet[Pupil], query: str) -> QuerySet[Pupil]:
+    """Pupils whose UPN is `query` (any case), or whose names contain every word of it."""
+    words = query.split()
+    if not words:
+        return pupils.none()
+    if len(words) == 1 and len(words[0]) == 13:
+        by_upn = pupils.filter(upn=words[0].upper())
+        if by_upn.exists():
+            return by_upn
+    for word in words:
+        pupils = pupils.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return pupils.order_by("family_name", "given_name")
+
+
+def pupil_for_user(user: User, pk: int) -> Pupil:
+    """One pupil, or 404 exactly as if they did not exist."""
+    try:
+        return pupils_for_user(user).select_related("school").get(pk=pk)
+    except Pupil.DoesNotExist:
+        raise Http404("No such pupil.") from None

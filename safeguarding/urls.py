@@ -22,5 +22,7 @@ urlpatterns = [
     path("account/", include("safeguarding.account_urls")),
     path("", include("incidents.urls")),
     path("", include("incidents.document_urls")),
+    path("", include("incidents.logging_urls")),
+    path("", include("incidents.case_urls")),
     path("admin/", admin.site.urls),
 ]
