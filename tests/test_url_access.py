@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from incidents.document_services import document_upload
 from incidents.services import restricted_access_grant
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, PupilFactory
 from tests.safeguarding.test_uploads import pdf
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,39 @@ RULES: dict[str, Rule] = {
         get=only(405),
         post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
     ),
+    "log:start": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    **{
+        f"log:{step}": Rule(
+            kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+            missing=lambda ctx: {"incident_id": 999_999},
+            get={**LOGIN, **READERS, **NOT_FOUND},
+            post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+        )
+        for step in ("details", "people", "imagery", "sharing", "finish")
+    },
+    "cases:list": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
+    "cases:pupil": Rule(
+        kwargs=lambda ctx: {"pupil_id": ctx.pupil.pk},
+        missing=lambda ctx: {"pupil_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
+    "cases:detail": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
     "incidents:restricted_access_end": Rule(
         kwargs=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": ctx.grant.pk},
         missing=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": 999_999},
@@ -127,6 +160,7 @@ class Context:
     restricted: Any
     grant: Any
     document: Any
+    pupil: Any
 
 
 @pytest.fixture
@@ -144,7 +178,8 @@ def ctx(people, settings, tmp_path):
         kind="referral_form",
         upload=SimpleUploadedFile("form.pdf", pdf()),
     )
-    return Context(people, people.school, incident, restricted, grant, document)
+    pupil = PupilFactory(school=people.school)
+    return Context(people, people.school, incident, restricted, grant, document, pupil)
 
 
 CASES = [
