@@ -366,6 +366,11 @@ class Decision(models.Model):
         blank=True, help_text="Why the decision departs from the triage recommendation."
     )
     attendees = models.TextField(blank=True, help_text="Who took part in the meeting.")
+    review_answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Answers to the 002 §3.3 questions, keyed as in incidents.review.",
+    )
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

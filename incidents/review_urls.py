@@ -1,0 +1,11 @@
+"""The initial review meeting (002 §3.3): a DSL records what the meeting decided."""
+
+from django.urls import path
+
+from incidents import review_views
+
+app_name = "review"
+
+urlpatterns = [
+    path("incidents/<int:incident_id>/review/", review_views.initial_review, name="initial"),
+]
