@@ -1,0 +1,134 @@
+"""Parents informed, or a reasoned decision not to inform them (issue 5 item 5; 002 §3.5).
+
+Thin views: access helper → form → service → redirect. Whoever may read the incident
+sees what is recorded (headteacher, trust lead: GET only); the school's DSLs record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from incidents import parent_advice
+from incidents.logging_views import CLOSED_MESSAGE, _add_service_errors, _may_manage
+from incidents.models import Incident, IncidentStatus, Involvement, ParentContact, PersonKind
+from incidents.parent_forms import InformedForm, NotInformedForm
+from incidents.selectors import incident_for_user
+from incidents.services import parent_contact_record
+from safeguarding.models import User
+
+FORMS = {"informed": InformedForm, "not_informed": NotInformedForm}
+
+
+def _pupils(incident: Incident) -> list[dict[str, Any]]:
+    """Each pupil involved with what is recorded about their parents: two queries."""
+    involvements = list(
+        Involvement.objects.filter(incident=incident, kind=PersonKind.PUPIL)
+        .select_related("pupil")
+        .order_by("pk")
+    )
+    contacts: dict[int, list[ParentContact]] = {person.pk: [] for person in involvements}
+    for contact in ParentContact.objects.filter(incident=incident).select_related("recorded_by"):
+        contacts.setdefault(contact.involvement_id, []).append(contact)
+    return [
+        {
+            "name": person.pupil.full_name if person.pupil else str(person),
+            "detail": person.pupil.get_year_group_display() if person.pupil else "",
+            "contacts": contacts[person.pk],
+        }
+        for person in involvements
+    ]
+
+
+def _advice_groups(form: InformedForm) -> list[dict[str, Any]]:
+    """The Annex B points grouped by situation, ticked as the DSL left them."""
+    field = form["advice"]
+    chosen = {str(value) for value in (field.value() or [])}
+    groups: list[dict[str, Any]] = []
+    index = 0
+    for scenario in parent_advice.SCENARIOS:
+        points = []
+        for key, text in scenario.points:
+            points.append(
+                {
+                    "id": f"{field.auto_id}_{index}",
+                    "name": field.html_name,
+                    "value": key,
+                    "text": text,
+                    "checked": key in chosen,
+                }
+            )
+            index += 1
+        groups.append({"title": scenario.title, "points": points})
+    return groups
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def parents(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Per pupil: parents informed (who, how, when, Annex B advice) or not, and why."""
+    user: User = request.user  # type: ignore[assignment]
+    write = request.method == "POST"
+    incident = incident_for_user(user, incident_id, write=write)
+    pupils = Involvement.objects.filter(incident=incident, kind=PersonKind.PUPIL).select_related(
+        "pupil"
+    )
+    which = request.POST.get("record", "informed") if write else None
+    if which not in (None, *FORMS):
+        which = "informed"
+    informed = InformedForm(
+        request.POST if which == "informed" else None, prefix="informed", pupils=pupils
+    )
+    not_informed = NotInformedForm(
+        request.POST if which == "not_informed" else None, prefix="not_informed", pupils=pupils
+    )
+    closed = incident.status == IncidentStatus.CLOSED
+    status = 200
+    if write:
+        form: InformedForm | NotInformedForm = informed if which == "informed" else not_informed
+        if closed:
+            form.add_error(None, CLOSED_MESSAGE)
+            status = 409
+        elif form.is_valid():
+            try:
+                parent_contact_record(
+                    actor=user,
+                    incident=incident,
+                    involvement=form.cleaned_data["involvement"],
+                    informed=which == "informed",
+                    **form.details(),
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error, form.error_fields)
+            else:
+                child = form.cleaned_data["involvement"]
+                name = child.pupil.full_name if child.pupil else str(child)
+                messages.success(
+                    request,
+                    f"Recorded that {name}'s parents were informed."
+                    if which == "informed"
+                    else f"Recorded the decision not to inform {name}'s parents.",
+                )
+                return redirect("parents:list", incident_id=incident.pk)
+    return render(
+        request,
+        "incidents/parents/list.html",
+        {
+            "incident": incident,
+            "school": incident.school,
+            "pupils": _pupils(incident),
+            "may_manage": _may_manage(user, incident) and not closed,
+            "closed": closed,
+            "informed_form": informed,
+            "not_informed_form": not_informed,
+            "advice_groups": _advice_groups(informed),
+            "which": which,
+        },
+        status=status,
+    )
