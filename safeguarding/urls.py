@@ -24,5 +24,8 @@ urlpatterns = [
     path("", include("incidents.document_urls")),
     path("", include("incidents.logging_urls")),
     path("", include("incidents.case_urls")),
+    path("", include("incidents.review_urls")),
+    path("", include("incidents.parent_urls")),
+    path("", include("incidents.closure_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -104,6 +104,26 @@ RULES: dict[str, Rule] = {
         )
         for step in ("details", "people", "imagery", "sharing", "finish")
     },
+    "review:initial": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # ctx.incident is still being logged: a review is refused with 409 (conflict).
+        post={**LOGIN, "dsl": 409, "deputy": 409, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "parents:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "closure:close": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # ctx.incident is still being logged: closing is refused with 409 (conflict).
+        post={**LOGIN, "dsl": 409, "deputy": 409, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
     "cases:list": Rule(
         kwargs=lambda ctx: {"school_id": ctx.school.pk},
         missing=lambda ctx: {"school_id": 999_999},

@@ -1,0 +1,11 @@
+"""Closing a case (issue 5 item 9)."""
+
+from django.urls import path
+
+from incidents import closure_views
+
+app_name = "closure"
+
+urlpatterns = [
+    path("incidents/<int:incident_id>/close/", closure_views.close, name="close"),
+]
