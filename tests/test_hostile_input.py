@@ -168,3 +168,59 @@ def test_confirm_password_form(client, people, password):
     response = client.post(reverse("account:confirm_password"), {"password": password})
     assert response.status_code in (200, 302, 429)
     assert_escaped(response)
+
+
+WORKFLOW_PAGES = [
+    ("log:start", "school"),
+    ("log:details", "incident"),
+    ("log:people", "incident"),
+    ("log:imagery", "incident"),
+    ("log:sharing", "incident"),
+    ("review:initial", "incident"),
+    ("parents:list", "incident"),
+    ("closure:close", "incident"),
+]
+
+
+def form_field_names(page: str) -> list[str]:
+    """Every field a form on the page sends, read from the page itself, so a field added
+    later is fuzzed too."""
+    import re
+
+    names = set(re.findall(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"', page))
+    return sorted(names - {"csrfmiddlewaretoken"})
+
+
+def record_counts() -> dict[str, int]:
+    from incidents.models import Decision, Incident, Involvement, ParentContact
+
+    return {
+        "incidents": Incident.history.count(),
+        "people": Involvement.objects.count(),
+        "decisions": Decision.objects.count(),
+        "parents": ParentContact.objects.count(),
+    }
+
+
+@pytest.mark.parametrize(("url_name", "target"), WORKFLOW_PAGES)
+@HYPOTHESIS
+@given(data=st.data())
+def test_workflow_forms(client, people, url_name, target, data):
+    from tests.factories import InvolvementFactory
+
+    incident = IncidentFactory(school=people.school, status="awaiting_review")
+    InvolvementFactory(incident=incident)
+    obj = people.school if target == "school" else incident
+    url = reverse(url_name, args=[obj.pk])
+    client.force_login(people.dsl)
+    names = form_field_names(client.get(url).content.decode())
+    assert names, f"no form found on {url_name}"
+    posted = {
+        name: data.draw(st.one_of(hostile, st.integers().map(str)), label=name) for name in names
+    }
+    before = record_counts()
+    response = client.post(url, posted)
+    assert response.status_code in (200, 302, 409)
+    if response.status_code != 302:
+        assert record_counts() == before  # refused: nothing stored
+    assert_escaped(response)
