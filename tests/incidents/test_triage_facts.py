@@ -110,3 +110,10 @@ def test_refs_stay_unique_when_a_description_looks_like_a_numbered_one(people):
     refs = [person["ref"] for person in facts_for_incident(incident)["people"]]
     assert refs == ["Sam", "Sam (2)", "Sam (2) (2)"]
     parse_facts(facts_for_incident(incident))
+
+
+def test_triage_labels_read_as_words():
+    from incidents.templatetags.triage_labels import triage_label
+
+    assert triage_label("adult_involved") == "An adult is involved"
+    assert triage_label("wide_distribution") == "Wide distribution"
