@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from incidents.case_selectors import people_involved
 from incidents.closure_forms import CloseForm
-from incidents.logging_views import _add_service_errors, _may_manage, _people, _stale_changes
+from incidents.logging_views import _add_service_errors, _may_manage, _stale_changes
 from incidents.models import Incident, IncidentStatus
 from incidents.selectors import incident_for_user
 from incidents.services import incident_update
@@ -99,7 +100,7 @@ def close(request: HttpRequest, incident_id: int) -> HttpResponse:
         {
             "incident": incident,
             "school": incident.school,
-            "people": _people(incident),
+            "people": people_involved(incident),
             "parent_contacts": incident.parent_contacts.count(),
             "may_manage": _may_manage(user, incident),
             "refusal": refusal,

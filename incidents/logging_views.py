@@ -17,9 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from incidents.case_selectors import people_involved
 from incidents.logging_forms import (
-    RISKS,
-    VULNERABILITIES,
     AddOtherPersonForm,
     AddPupilForm,
     FinishForm,
@@ -33,16 +32,13 @@ from incidents.logging_forms import (
 from incidents.models import (
     Incident,
     IncidentStatus,
-    Involvement,
-    InvolvementRole,
     PersonKind,
 )
 from incidents.selectors import incident_for_user
 from incidents.services import incident_create, incident_update, involvement_add
 from safeguarding.access import pupil_search, pupils_for_user, school_for_user, schools_for_user
-from safeguarding.ages import age_on
 from safeguarding.audit import StaleEditError
-from safeguarding.models import SocialCare, User
+from safeguarding.models import User
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
 
 SEARCH_LIMIT = 20
@@ -54,7 +50,6 @@ STEPS = [
     ("finish", "Check your answers and finish"),
 ]
 CLOSED_MESSAGE = "This incident is closed: its record can no longer be changed here."
-ROLE_LABELS = dict(InvolvementRole.choices)
 
 
 def _user(request: HttpRequest) -> User:
@@ -77,35 +72,6 @@ def _steps(incident: Incident | None, current: str) -> list[dict[str, Any]]:
 
 def _may_manage(user: User, incident: Incident) -> bool:
     return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
-
-
-def _people(incident: Incident) -> list[dict[str, Any]]:
-    """The people added, described for the page: one query, whatever their number."""
-    rows = []
-    on = incident.incident_date
-    for person in Involvement.objects.filter(incident=incident).select_related("pupil"):
-        pupil = person.pupil
-        source: Any = pupil if pupil is not None else person
-        age: int | None = person.age
-        if source.date_of_birth is not None and source.date_of_birth <= on:
-            age = age_on(source.date_of_birth, on)
-        flags = [label for flag, label in VULNERABILITIES if getattr(source, flag)]
-        flags += [label for flag, label in RISKS if getattr(person, flag)]
-        if source.social_care != SocialCare.NONE:
-            flags.append(f"Children's social care: {source.get_social_care_display().lower()}")
-        if person.previous_incidents:
-            flags.append(f"Earlier incidents not recorded here: {person.previous_incidents}")
-        rows.append(
-            {
-                "name": pupil.full_name if pupil else person.description,
-                "detail": f"{pupil.get_year_group_display()}, UPN {pupil.upn}" if pupil else "",
-                "kind": person.get_kind_display(),
-                "age": age,
-                "roles": [ROLE_LABELS[role] for role in person.roles],
-                "flags": list(dict.fromkeys(flags)),
-            }
-        )
-    return rows
 
 
 def _render(
@@ -344,7 +310,7 @@ def people(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident,
         "people",
         {
-            "people": _people(incident),
+            "people": people_involved(incident),
             "search": search,
             "query": query,
             "results": results,
@@ -369,7 +335,7 @@ def finish(request: HttpRequest, incident_id: int) -> HttpResponse:
         request.POST if write else None, initial={"version": incident.version}, incident=incident
     )
     status = 200
-    people_added = _people(incident)
+    people_added = people_involved(incident)
     if write:
         if incident.status == IncidentStatus.CLOSED:
             form.add_error(None, CLOSED_MESSAGE)
@@ -404,7 +370,7 @@ def finish(request: HttpRequest, incident_id: int) -> HttpResponse:
                     "finish",
                     {
                         "form": FinishForm(initial={"version": current.version}, incident=incident),
-                        "people": _people(incident),
+                        "people": people_involved(incident),
                         "stale": _stale_changes(error),
                     },
                 )
