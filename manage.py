@@ -7,8 +7,19 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    # Django would otherwise swallow a settings error and fail later with an unrelated
+    # "Models aren't loaded yet"; say what is missing instead.
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings)
+    except ImproperlyConfigured as error:
+        sys.exit(
+            f"Configuration error: {error} Production settings are in force; for development "
+            "set DJANGO_DEBUG=true (see .env.example and docs/deployment.md)."
+        )
     execute_from_command_line(sys.argv)
 
 
