@@ -9,18 +9,25 @@ a timeline entry needs is annotated, joined or prefetched, never fetched per row
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents import (
+    device_selectors,
+    interview_selectors,
+    risk_selectors,
+    takedown_selectors,
+    viewing_selectors,
+)
 from incidents.models import (
     ContactMethod,
     Decision,
-    DecisionOutcome,
     Incident,
     IncidentStatus,
     Involvement,
@@ -30,12 +37,14 @@ from incidents.models import (
     TriageAssessment,
 )
 from incidents.selectors import incidents_for_user
-from referrals.models import Referral
+from incidents.signoff import ItemState, sign_off_items
+from incidents.timeline import TimelineEntry, creators_of, person_name, when_text
+from referrals import meeting_selectors
+from referrals import selectors as referral_selectors
 from safeguarding.ages import age_on
 from safeguarding.models import Pupil, School, SocialCare, User
 
 PARENT_CONTACT_DUE_AFTER = dt.timedelta(days=1)
-REFERRAL_OUTCOME_DUE_AFTER = dt.timedelta(days=7)
 
 TRIAGE_OUTCOMES: dict[str, str] = {
     "immediate_referral": "Immediate referral",
@@ -80,60 +89,76 @@ def _newest_assessments() -> QuerySet[TriageAssessment]:
 def caseload_for_user(user: User, school: School, *, now: dt.datetime | None = None) -> Caseload:
     """The school's incidents the user may see, open first, each with its newest triage
     outcome and what is overdue or awaited; one query for the whole page."""
+    caseload = Caseload(open=[], closed=[])
+    for row in _case_rows(incidents_for_user(user).filter(school=school), now=now):
+        closed = row.incident.status == IncidentStatus.CLOSED
+        (caseload.closed if closed else caseload.open).append(row)
+    return caseload
+
+
+def open_cases_for_user(user: User, *, now: dt.datetime | None = None) -> list[CaseRow]:
+    """The open incidents of every school the user reads, for their home page; one query."""
+    open_incidents = incidents_for_user(user).exclude(status=IncidentStatus.CLOSED)
+    return _case_rows(open_incidents.select_related("school"), now=now)
+
+
+def _case_rows(incidents: QuerySet[Incident], *, now: dt.datetime | None) -> list[CaseRow]:
+    """Each incident with its newest triage outcome and, while open, what is overdue."""
     now = now or timezone.now()
     pupils_without_contact = Involvement.objects.filter(
         incident=OuterRef("pk"), kind=PersonKind.PUPIL
     ).exclude(Exists(ParentContact.objects.filter(involvement=OuterRef("pk"))))
-    incidents = (
-        incidents_for_user(user)
-        .filter(school=school)
-        .select_related("lead_dsl")
+    annotated = (
+        incidents.select_related("lead_dsl", "school")
         .annotate(
             triage_assessed=Exists(_newest_assessments()),
             triage_recommendation=Subquery(_newest_assessments().values("recommendation")[:1]),
             parent_contact_missing=Exists(pupils_without_contact),
-            sign_off_awaited=Exists(
-                Decision.objects.filter(
-                    incident=OuterRef("pk"), outcome=DecisionOutcome.MANAGE_IN_SCHOOL
-                )
+            deletion_overdue=Exists(
+                device_selectors.deletion_requests_overdue(now=now).filter(incident=OuterRef("pk"))
             ),
-            referral_outcome_awaited=Exists(
-                Referral.objects.filter(
-                    incident=OuterRef("pk"),
-                    outcome="",
-                    made_at__lt=now - REFERRAL_OUTCOME_DUE_AFTER,
-                )
+            referral_follow_up_due=Exists(
+                referral_selectors.referrals_overdue(now=now).filter(incident=OuterRef("pk"))
             ),
         )
         .order_by("-came_to_light_at", "-pk")
     )
     today = timezone.localdate(now)
-    caseload = Caseload(open=[], closed=[])
-    for incident in incidents:
-        closed = incident.status == IncidentStatus.CLOSED
-        row = CaseRow(
+    incidents_listed = list(annotated)
+    # What awaits the headteacher, or was sent back by them (002 §5.1, §7.0), for the
+    # open incidents, in a fixed number of queries (incidents.signoff).
+    sign_off_states: dict[int, set[str]] = defaultdict(set)
+    for item in sign_off_items(
+        [incident for incident in incidents_listed if incident.status != IncidentStatus.CLOSED]
+    ):
+        sign_off_states[item.incident.pk].add(item.state)
+    return [
+        CaseRow(
             incident=incident,
             age_days=(today - incident.incident_date).days,
-            triage=triage_outcome_label(
-                incident.triage_assessed,
-                incident.triage_recommendation,
-            ),
-            flags=[] if closed else _flags(incident, now),
+            triage=triage_outcome_label(incident.triage_assessed, incident.triage_recommendation),
+            flags=[]
+            if incident.status == IncidentStatus.CLOSED
+            else _flags(incident, now, sign_off_states[incident.pk]),
         )
-        (caseload.closed if closed else caseload.open).append(row)
-    return caseload
+        for incident in incidents_listed
+    ]
 
 
-def _flags(incident: Any, now: dt.datetime) -> list[str]:
+def _flags(incident: Any, now: dt.datetime, sign_off_states: set[str]) -> list[str]:
     flags = []
     if incident.parent_contact_missing and incident.came_to_light_at < now - (
         PARENT_CONTACT_DUE_AFTER
     ):
         flags.append("Parent contact not recorded")
-    if incident.sign_off_awaited:
+    if ItemState.AWAITING in sign_off_states:
         flags.append("Headteacher sign-off awaited")
-    if incident.referral_outcome_awaited:
-        flags.append("Referral outcome awaited")
+    if ItemState.RETURNED in sign_off_states:
+        flags.append("Sent back by the headteacher")
+    if incident.referral_follow_up_due:
+        flags.append("Referral follow-up due")
+    if incident.deletion_overdue:
+        flags.append("Deletion deadline passed")
     return flags
 
 
@@ -235,60 +260,36 @@ def people_involved(incident: Incident) -> list[Person]:
     return people
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One thing that happened, placed by when it happened (`when`), not when it was
-    written down (`recorded_at`), so a backdated record falls into place."""
-
-    when: dt.datetime
-    recorded_at: dt.datetime
-    recorded_by: str
-    kind: str
-    title: str
-    details: list[tuple[str, str]] = field(default_factory=list)
-    link: str = ""
-    link_text: str = ""
-    tag: str = ""
-
-
-def _creators(model: type[models.Model], incident: Incident) -> dict[int, User | None]:
-    """Who created each of the incident's rows of `model`, from their first history
-    records (one query, run even when there are none, so the count never varies)."""
-    history = model.history.filter(  # type: ignore[attr-defined]
-        incident_id=incident.pk, history_type="+"
-    ).select_related("history_user")
-    return {row.id: row.history_user for row in history}
-
-
-def _name(user: User | None) -> str:
-    return str(user) if user is not None else "unknown"
-
-
-def _when(value: dt.datetime | None) -> str:
-    return f"{timezone.localtime(value):%-d %b %Y %H:%M}" if value else ""
-
-
 def incident_timeline(incident: Incident) -> list[TimelineEntry]:
     """Every entry of the record, oldest first, in a fixed number of queries."""
+    entries = _record_entries(incident)
+    for builder in TIMELINE_BUILDERS:
+        entries.extend(builder(incident))
+    return sorted(entries, key=lambda entry: (entry.when, entry.recorded_at))
+
+
+def _record_entries(incident: Incident) -> list[TimelineEntry]:
+    """The incident, its people, triage, decisions, parents, referrals, documents and
+    access grants."""
     entries = [
         TimelineEntry(
             when=incident.came_to_light_at,
             recorded_at=incident.created_at,
-            recorded_by=_name(incident.created_by),
+            recorded_by=person_name(incident.created_by),
             kind="Incident",
             title="Incident logged",
             details=[("How it came to light", incident.get_came_to_light_how_display())],
         )
     ]
     involvements = list(incident.involvements.select_related("pupil"))
-    added_by = _creators(Involvement, incident)
+    added_by = creators_of(Involvement, incident)
     for involvement in involvements:
         name = involvement.pupil.full_name if involvement.pupil else involvement.description
         entries.append(
             TimelineEntry(
                 when=involvement.created_at,
                 recorded_at=involvement.created_at,
-                recorded_by=_name(added_by.get(involvement.pk)),
+                recorded_by=person_name(added_by.get(involvement.pk)),
                 kind="Person",
                 title=f"{name} added",
                 details=[
@@ -298,7 +299,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             )
         )
     assessments = list(incident.triage_assessments.all())
-    assessed_by = _creators(TriageAssessment, incident)
+    assessed_by = creators_of(TriageAssessment, incident)
     for assessment in assessments:
         outcome = triage_outcome_label(True, assessment.recommendation)
         criteria = ", ".join(item["id"] for item in assessment.result.get("criteria", []))
@@ -306,7 +307,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             TimelineEntry(
                 when=assessment.assessed_at,
                 recorded_at=assessment.assessed_at,
-                recorded_by=_name(assessed_by.get(assessment.pk)),
+                recorded_by=person_name(assessed_by.get(assessment.pk)),
                 kind="Triage",
                 title=f"Triage: {outcome.lower()}",
                 details=[
@@ -316,13 +317,13 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             )
         )
     decisions = list(incident.decisions.select_related("decided_by"))
-    decision_recorders = _creators(Decision, incident)
+    decision_recorders = creators_of(Decision, incident)
     for decision in decisions:
         details = [
             ("Outcome", decision.get_outcome_display()),
             ("Rationale", decision.rationale),
-            ("Decided by", _name(decision.decided_by)),
-            ("Decided", _when(decision.decided_at)),
+            ("Decided by", person_name(decision.decided_by)),
+            ("Decided", when_text(decision.decided_at)),
         ]
         if decision.attendees:
             details.append(("Attendees", decision.attendees))
@@ -332,11 +333,11 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             TimelineEntry(
                 when=decision.decided_at,
                 recorded_at=decision.recorded_at,
-                recorded_by=_name(decision_recorders.get(decision.pk) or decision.decided_by),
+                recorded_by=person_name(decision_recorders.get(decision.pk) or decision.decided_by),
                 kind="Decision",
                 title=f"Decision: {decision.get_kind_display()}",
                 details=details,
-                tag="Headteacher sign-off awaited" if decision.needs_sign_off else "",
+                tag="For headteacher sign-off" if decision.needs_sign_off else "",
             )
         )
     contacts = incident.parent_contacts.select_related(
@@ -347,12 +348,13 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
         if contact.informed:
             details = [
                 ("Child", child),
+                ("Why", contact.get_purpose_display()),
                 (
                     "Who",
                     f"{contact.contact_name} ({contact.relationship or 'relationship not given'})",
                 ),
                 ("How", ContactMethod(contact.method).label if contact.method else ""),
-                ("When", _when(contact.contacted_at)),
+                ("When", when_text(contact.contacted_at)),
                 ("Advice given", contact.advice_given or "None recorded"),
             ]
             title = "Parents informed"
@@ -367,37 +369,9 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             TimelineEntry(
                 when=contact.contacted_at or contact.recorded_at,
                 recorded_at=contact.recorded_at,
-                recorded_by=_name(contact.recorded_by),
+                recorded_by=person_name(contact.recorded_by),
                 kind="Parents",
                 title=f"{title}: {child}",
-                details=details,
-            )
-        )
-    referrals = list(Referral.objects.filter(incident=incident).select_related("made_by"))
-    referral_recorders = _creators(Referral, incident)
-    for referral in referrals:
-        details = [
-            ("Agency", referral.agency_name or referral.get_agency_display()),
-            ("Made", f"{_when(referral.made_at)} by {_name(referral.made_by)}"),
-            ("Agency's reference", referral.reference_number or "None given"),
-            ("Status", referral.get_status_display()),
-            ("Reasons", referral.reasons),
-        ]
-        if referral.outcome:
-            details.append(
-                ("Outcome", f"{referral.get_outcome_display()} ({_when(referral.outcome_at)})")
-            )
-            if referral.outcome_notes:
-                details.append(("Outcome notes", referral.outcome_notes))
-        else:
-            details.append(("Outcome", "Awaited"))
-        entries.append(
-            TimelineEntry(
-                when=referral.made_at,
-                recorded_at=referral.recorded_at,
-                recorded_by=_name(referral_recorders.get(referral.pk) or referral.made_by),
-                kind="Referral",
-                title=f"Referral to {referral.get_agency_display()}",
                 details=details,
             )
         )
@@ -408,7 +382,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             details.append(
                 (
                     "Withdrawn",
-                    f"{_when(document.withdrawn_at)} by {_name(document.withdrawn_by)}: "
+                    f"{when_text(document.withdrawn_at)} by {person_name(document.withdrawn_by)}: "
                     f"{document.withdrawn_reason}",
                 )
             )
@@ -416,7 +390,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             TimelineEntry(
                 when=document.uploaded_at,
                 recorded_at=document.uploaded_at,
-                recorded_by=_name(document.uploaded_by),
+                recorded_by=person_name(document.uploaded_by),
                 kind="Document",
                 title=f"Document attached: {document.title}",
                 details=details,
@@ -431,7 +405,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
             TimelineEntry(
                 when=grant.granted_at,
                 recorded_at=grant.granted_at,
-                recorded_by=_name(grant.granted_by),
+                recorded_by=person_name(grant.granted_by),
                 kind="Access",
                 title=f"Access granted to {grant.user}",
                 details=[("Why", grant.reason)],
@@ -442,12 +416,62 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
                 TimelineEntry(
                     when=grant.revoked_at,
                     recorded_at=grant.revoked_at,
-                    recorded_by=_name(grant.revoked_by),
+                    recorded_by=person_name(grant.revoked_by),
                     kind="Access",
                     title=f"Access ended for {grant.user}",
                 )
             )
-    return sorted(entries, key=lambda entry: (entry.when, entry.recorded_at))
+    return entries
+
+
+def _closure_entries(incident: Incident) -> list[TimelineEntry]:
+    """Each reopening (with the outcome the case had been closed with), and the closure
+    that stands, if the case is closed now; two queries."""
+    entries = [
+        TimelineEntry(
+            when=reopening.reopened_at,
+            recorded_at=reopening.reopened_at,
+            recorded_by=person_name(reopening.reopened_by),
+            kind="Closure",
+            title="Case reopened",
+            details=[
+                ("Why", reopening.reason),
+                ("Outcome it had been closed with", reopening.previous_outcome_summary),
+            ],
+        )
+        for reopening in incident.reopenings.select_related("reopened_by")
+    ]
+    closing = (
+        Incident.history.filter(id=incident.pk, status=IncidentStatus.CLOSED)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if incident.status == IncidentStatus.CLOSED and incident.closed_at and closing:
+        entries.append(
+            TimelineEntry(
+                when=incident.closed_at,
+                recorded_at=closing.history_date,
+                recorded_by=person_name(closing.history_user),
+                kind="Closure",
+                title="Case closed",
+                details=[("Outcome summary", incident.outcome_summary)],
+            )
+        )
+    return entries
+
+
+#: Builders of the other parts of the record, each `(incident) -> list[TimelineEntry]`.
+TIMELINE_BUILDERS: list[Callable[[Incident], list[TimelineEntry]]] = [
+    _closure_entries,
+    risk_selectors.timeline_entries,
+    viewing_selectors.timeline_entries,
+    device_selectors.timeline_entries,
+    interview_selectors.timeline_entries,
+    takedown_selectors.timeline_entries,
+    referral_selectors.timeline_entries,
+    meeting_selectors.timeline_entries,
+]
 
 
 def newest_assessment(incident: Incident) -> TriageAssessment | None:

@@ -12,16 +12,23 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from incidents.access_log import access_record, may_read_access_log
 from incidents.case_selectors import (
     caseload_for_user,
     incident_timeline,
     newest_assessment,
+    open_cases_for_user,
     people_involved,
     pupil_chronology,
     pupil_flags,
 )
+from incidents.models import AccessAction, IncidentStatus
 from incidents.selectors import incident_for_user
+from incidents.signoff import sign_off_items
+from incidents.view_helpers import may_manage
+from referrals.timeliness import incident_timeliness
 from safeguarding.access import (
+    memberships_for_user,
     pupil_for_user,
     pupil_search,
     pupils_for_user,
@@ -29,9 +36,39 @@ from safeguarding.access import (
     schools_for_user,
 )
 from safeguarding.models import User
-from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
+from safeguarding.roles import EXPORT_RECORDS, MANAGE_INCIDENTS, SIGN_OFF, VIEW_INCIDENTS
 
 SEARCH_RESULTS = 50
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's dashboard: their schools and role in each, the open
+    incidents of every school they read with what is overdue, and a pupil search across
+    those schools leading to a pupil's chronology (issue 5 item 1)."""
+    user: User = request.user  # type: ignore[assignment]
+    query = request.GET.get("q", "").strip()[:100]
+    pupils = None
+    if query:
+        found = pupil_search(pupils_for_user(user), query).select_related("school")
+        pupils = list(found[:SEARCH_RESULTS])
+    readable = set(schools_for_user(user, VIEW_INCIDENTS).values_list("pk", flat=True))
+    return render(
+        request,
+        "safeguarding/home.html",
+        {
+            "memberships": memberships_for_user(user),
+            "readable_school_ids": readable,
+            "sign_off_school_ids": set(
+                schools_for_user(user, SIGN_OFF).values_list("pk", flat=True)
+            ),
+            "open_cases": open_cases_for_user(user) if readable else [],
+            "query": query,
+            "pupils": pupils,
+            "search_limit": SEARCH_RESULTS,
+        },
+    )
 
 
 @require_GET
@@ -56,6 +93,7 @@ def caseload(request: HttpRequest, school_id: int) -> HttpResponse:
             "pupils": pupils,
             "search_limit": SEARCH_RESULTS,
             "may_log": schools_for_user(user, MANAGE_INCIDENTS).filter(pk=school.pk).exists(),
+            "may_export": schools_for_user(user, EXPORT_RECORDS).filter(pk=school.pk).exists(),
         },
     )
 
@@ -81,9 +119,11 @@ def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """The incident: summary, triage, people involved and the whole record in order."""
+    """The incident: summary, triage, people involved and the whole record in order.
+    Each view is logged, so the school can show who has read the record (issue 7)."""
     user: User = request.user  # type: ignore[assignment]
     incident = incident_for_user(user, incident_id)
+    access_record(user=user, incident=incident, action=AccessAction.VIEWED)
     return render(
         request,
         "incidents/cases/detail.html",
@@ -92,5 +132,10 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "assessment": newest_assessment(incident),
             "people": people_involved(incident),
             "timeline": incident_timeline(incident),
+            "timeliness": incident_timeliness(incident),
+            "sign_offs": sign_off_items([incident]),
+            "may_read_access_log": may_read_access_log(user, incident),
+            # Offers "Make a referral" beside an immediate-referral triage.
+            "may_manage": may_manage(user, incident) and incident.status != IncidentStatus.CLOSED,
         },
     )

@@ -1,4 +1,4 @@
-"""Closing a case (issue 5 item 9)."""
+"""Closing and reopening a case (issue 5 item 9)."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "closure"
 
 urlpatterns = [
     path("incidents/<int:incident_id>/close/", closure_views.close, name="close"),
+    path("incidents/<int:incident_id>/reopen/", closure_views.reopen, name="reopen"),
 ]

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from incidents.access_log import access_record
 from incidents.document_selectors import document_for_user, documents_for_user
 from incidents.document_services import (
     document_upload,
@@ -25,11 +26,10 @@ from incidents.document_services import (
     stored_path,
 )
 from incidents.forms_documents import DocumentUploadForm, DocumentWithdrawForm
-from incidents.models import Incident, IncidentDocument
+from incidents.models import AccessAction, Incident, IncidentDocument
 from incidents.selectors import incident_for_user
-from safeguarding.access import schools_for_user
+from incidents.view_helpers import may_manage as user_may_manage
 from safeguarding.models import User
-from safeguarding.roles import MANAGE_INCIDENTS
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
     """The file, as an attachment of the type detected at upload, never cached or sniffed.
 
     A withdrawn document can still be downloaded by those who read the incident: the
-    record shows what was on file when decisions were made.
+    record shows what was on file when decisions were made. Each download is logged
+    once the file is found (issue 7).
     """
     user: User = request.user  # type: ignore[assignment]
     document = document_for_user(user, document_id)
@@ -79,6 +80,12 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
         )
         raise Http404("The document's file is missing; tell your operator.") from None
     logger.info("Document %s downloaded by user %s.", document.pk, user.pk)
+    access_record(
+        user=user,
+        incident=document.incident,
+        action=AccessAction.DOWNLOADED,
+        detail=f"{document.title} ({document.original_name})",
+    )
     content_type = document.media_type
     if content_type.startswith("text/"):
         content_type += "; charset=utf-8"
@@ -120,7 +127,7 @@ def _documents_page(
     withdrawal: tuple[IncidentDocument, DocumentWithdrawForm] | None = None,
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    may_manage = schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
+    may_manage = user_may_manage(user, incident)
     documents = (
         documents_for_user(user)
         .filter(incident=incident)

@@ -9,11 +9,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
 from django.utils import timezone
 
+from incidents.form_fields import DateField, moment_fields, past_moment
 from incidents.models import CameToLight, Incident, InvolvementRole, PersonKind
-from safeguarding.models import Pupil, SocialCare
+from safeguarding.models import Pupil, Sex, SocialCare
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 4}
 RISKS: list[tuple[str, str]] = [
@@ -30,73 +30,7 @@ VULNERABILITIES: list[tuple[str, str]] = [
     ("send", "Special educational needs or disability (SEND)"),
 ]
 OTHER_KINDS = [(k.value, k.label) for k in PersonKind if k != PersonKind.PUPIL]
-
-
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input pattern); rendered by
-    templates/incidents/log/partials/date_input.html."""
-
-    def __init__(self) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DateBoundField(BoundField):
-    @property
-    def parts(self) -> list[dict[str, Any]]:
-        """The three boxes with what was typed (or the stored date), for the template."""
-        value = self.value()
-        if not isinstance(value, list | tuple):
-            value = self.field.widget.decompress(value)
-        return [
-            {
-                "id": f"{self.auto_id}_{index}",
-                "name": f"{self.html_name}_{index}",
-                "label": label,
-                "width": width,
-                "value": "" if part is None else part,
-            }
-            for index, (label, width, part) in enumerate(
-                zip(("Day", "Month", "Year"), (2, 2, 4), value, strict=True)
-            )
-        ]
-
-
-class DateField(forms.MultiValueField):
-    """A date typed as day, month and year, refused with a message naming the problem."""
-
-    widget = DateInputWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        parts = (forms.CharField(required=False),) * 3
-        super().__init__(parts, require_all_fields=False, **kwargs)
-
-    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> BoundField:
-        return DateBoundField(form, self, field_name)
-
-    def compress(self, data_list: list[str]) -> dt.date | None:
-        if not data_list or not any(part and part.strip() for part in data_list):
-            return None
-        day, month, year = (part.strip() if part else "" for part in data_list)
-        missing = [
-            name
-            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
-            if not part
-        ]
-        if missing:
-            raise ValidationError(f"The date must include a {' and '.join(missing)}.")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError("The date must be in numbers, for example 27 3 2026.")
-        if len(year) != 4:
-            raise ValidationError("The year must have 4 numbers, for example 2026.")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError("The date must be a real date.") from None
+CAME_TO_LIGHT = "it came to light"
 
 
 class FlagsField(forms.MultipleChoiceField):
@@ -117,20 +51,9 @@ class IncidentDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the incident came to light."},
     )
-    came_to_light_on = DateField(
-        label="Date it came to light",
-        help_text="When a member of staff first heard of it. For example, 27 3 2026.",
-        error_messages={"required": "Enter the date it came to light."},
-    )
-    came_to_light_time = forms.TimeField(
-        label="Time it came to light",
-        help_text="Use the 24-hour clock, for example 14:30.",
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={
-            "required": "Enter the time it came to light.",
-            "invalid": "Enter a time like 14:30.",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+    came_to_light_on, came_to_light_time = moment_fields(
+        CAME_TO_LIGHT,
+        date_hint="When a member of staff first heard of it. For example, 27 3 2026.",
     )
     narrative = forms.CharField(
         label="What happened",
@@ -145,17 +68,9 @@ class IncidentDetailsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         super().clean()
-        on, at = data.get("came_to_light_on"), data.get("came_to_light_time")
-        if on is not None and on > timezone.localdate():
-            self.add_error("came_to_light_on", "The date it came to light cannot be in the future.")
-        elif on is not None and at is not None:
-            moment = timezone.make_aware(dt.datetime.combine(on, at))
-            if moment > timezone.now():
-                self.add_error(
-                    "came_to_light_time", "The time it came to light cannot be in the future."
-                )
-            else:
-                data["came_to_light_at"] = moment
+        data["came_to_light_at"] = past_moment(
+            self, "came_to_light_on", "came_to_light_time", CAME_TO_LIGHT
+        )
         return data
 
     @staticmethod
@@ -287,6 +202,15 @@ class AddOtherPersonForm(_PersonForm):
             attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
         ),
     )
+    sex = forms.ChoiceField(
+        label="Sex, if known",
+        help_text="Imagery of them may be viewed only by a member of staff of the same sex "
+        "(002 §5.1).",
+        choices=[("", "Not known"), *Sex.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose female, male or not known."},
+    )
     vulnerabilities = FlagsField(
         VULNERABILITIES,
         label="For a child: what is known about them?",
@@ -305,6 +229,7 @@ class AddOtherPersonForm(_PersonForm):
         "description": "description",
         "date_of_birth": "date_of_birth",
         "age": "age",
+        "sex": "sex",
         "social_care": "social_care",
         "looked_after": "vulnerabilities",
         "child_protection_history": "vulnerabilities",
@@ -336,6 +261,7 @@ class AddOtherPersonForm(_PersonForm):
             "description": data["description"],
             "date_of_birth": data["date_of_birth"],
             "age": data["age"],
+            "sex": data["sex"],
             "social_care": data["social_care"],
             **{flag: flag in data["vulnerabilities"] for flag, _ in VULNERABILITIES},
         }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,9 +35,15 @@ from incidents.models import (
 )
 from incidents.selectors import incident_for_user
 from incidents.services import incident_create, incident_update, involvement_add
-from safeguarding.access import pupil_search, pupils_for_user, school_for_user, schools_for_user
+from incidents.view_helpers import (
+    CLOSED_MESSAGE,
+    add_service_errors,
+    may_manage,
+    request_user,
+    stale_changes,
+)
+from safeguarding.access import pupil_search, pupils_for_user, school_for_user
 from safeguarding.audit import StaleEditError
-from safeguarding.models import User
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
 
 SEARCH_LIMIT = 20
@@ -49,11 +54,6 @@ STEPS = [
     ("sharing", "How it was shared"),
     ("finish", "Check your answers and finish"),
 ]
-CLOSED_MESSAGE = "This incident is closed: its record can no longer be changed here."
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _steps(incident: Incident | None, current: str) -> list[dict[str, Any]]:
@@ -70,10 +70,6 @@ def _steps(incident: Incident | None, current: str) -> list[dict[str, Any]]:
     ]
 
 
-def _may_manage(user: User, incident: Incident) -> bool:
-    return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
-
-
 def _render(
     request: HttpRequest,
     template: str,
@@ -83,7 +79,7 @@ def _render(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         f"incidents/log/{template}",
@@ -91,7 +87,7 @@ def _render(
             "incident": incident,
             "school": incident.school,
             "steps": _steps(incident, step),
-            "may_manage": _may_manage(user, incident) and incident.status != IncidentStatus.CLOSED,
+            "may_manage": may_manage(user, incident) and incident.status != IncidentStatus.CLOSED,
             "closed": incident.status == IncidentStatus.CLOSED,
             "assessment": incident.triage_assessments.first(),
             **context,
@@ -100,49 +96,18 @@ def _render(
     )
 
 
-def _add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str]) -> None:
-    """Show the model's refusal against the form field it is about, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for model_field, problems in error.message_dict.items():
-        form.add_error(fields.get(model_field), problems)
-
-
-def _stale_changes(error: StaleEditError) -> list[dict[str, Any]]:
-    """What the colleague changed, by field label, for the refusal on screen."""
-
-    def shown(value: Any) -> str:
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if value in (None, ""):
-            return "(blank)"
-        return str(value)
-
-    return [
-        {
-            "field": str(
-                getattr(Incident._meta.get_field(field), "verbose_name", field)
-            ).capitalize(),
-            "before": shown(before),
-            "after": shown(after),
-        }
-        for field, (before, after) in error.changes.items()
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def start(request: HttpRequest, school_id: int) -> HttpResponse:
     """Step 1 of a new incident: creates it, still being logged, and goes on to the people."""
-    user = _user(request)
+    user = request_user(request)
     school = school_for_user(user, school_id, VIEW_INCIDENTS, write_codename=MANAGE_INCIDENTS)
     form = IncidentDetailsForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and "came_to_light_at" in form.cleaned_data:
+    if form.is_valid():
         try:
             incident = incident_create(actor=user, school=school, **form.changes())
         except ValidationError as error:
-            _add_service_errors(form, error, {"came_to_light_at": "came_to_light_on"})
+            add_service_errors(form, error, {"came_to_light_at": "came_to_light_on"})
         else:
             messages.success(
                 request, f"Incident {incident.reference} started. Now add the people involved."
@@ -171,7 +136,7 @@ def _facts_step(
     next_step: str,
 ) -> HttpResponse:
     """A step that edits the incident's own fields, refusing an edit from a stale copy."""
-    user = _user(request)
+    user = request_user(request)
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
     template = f"{step}.html"
@@ -188,7 +153,7 @@ def _facts_step(
         form.add_error(
             None, "This form is out of date: open the step again and re-enter your changes."
         )
-    elif form.is_valid() and (step != "details" or "came_to_light_at" in form.cleaned_data):
+    elif form.is_valid():
         try:
             incident_update(
                 actor=user,
@@ -198,13 +163,13 @@ def _facts_step(
             )
         except StaleEditError as error:
             # Show what the colleague changed; saving again now applies this form.
-            stale = _stale_changes(error)
+            stale = stale_changes(error)
             resubmit = request.POST.copy()
             resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
             form = form_class(resubmit, **kwargs)
             incident = incident_for_user(user, incident_id, write=True)
         except ValidationError as error:
-            _add_service_errors(
+            add_service_errors(
                 form,
                 error,
                 {
@@ -249,7 +214,7 @@ def sharing(request: HttpRequest, incident_id: int) -> HttpResponse:
 @login_required
 def people(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Step 2: the people involved; a pupil found on the roll, or someone else described."""
-    user = _user(request)
+    user = request_user(request)
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
     school_pupils = pupils_for_user(user).filter(school=incident.school)
@@ -290,7 +255,7 @@ def people(request: HttpRequest, incident_id: int) -> HttpResponse:
                         **form.details(),
                     )
             except ValidationError as error:
-                _add_service_errors(form, error, form.error_fields)
+                add_service_errors(form, error, form.error_fields)
             else:
                 messages.success(
                     request, f"{person} added. Add someone else, or go on to the imagery."
@@ -328,7 +293,7 @@ def people(request: HttpRequest, incident_id: int) -> HttpResponse:
 @login_required
 def finish(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Step 5: check the answers; finishing moves the incident to await its review."""
-    user = _user(request)
+    user = request_user(request)
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
     form = FinishForm(
@@ -371,7 +336,7 @@ def finish(request: HttpRequest, incident_id: int) -> HttpResponse:
                     {
                         "form": FinishForm(initial={"version": current.version}, incident=incident),
                         "people": people_involved(incident),
-                        "stale": _stale_changes(error),
+                        "stale": stale_changes(error),
                     },
                 )
             messages.success(

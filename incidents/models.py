@@ -8,6 +8,7 @@ row is ever deleted by the application.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from safeguarding.ages import age_on
-from safeguarding.models import Pupil, School, SocialCare
+from safeguarding.history_chain import ChainedHistory
+from safeguarding.models import Pupil, School, Sex, SocialCare
 
 ADULT_AGE = 18
 
@@ -111,7 +113,7 @@ class Incident(models.Model):
     # Optimistic concurrency: a save must name the version it was read at.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["-came_to_light_at"]
@@ -203,6 +205,12 @@ class Involvement(models.Model):
         validators=[MaxValueValidator(120)],
         help_text="Age in years, if the date of birth is not known (not on roll).",
     )
+    sex = models.CharField(
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        help_text="If known (not on roll): who may view imagery depends on it (002 §5.1).",
+    )
 
     is_pictured = models.BooleanField("pictured", default=False)
     is_creator = models.BooleanField("made the imagery", default=False)
@@ -236,7 +244,7 @@ class Involvement(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "created_at", "pk"]
@@ -253,7 +261,7 @@ class Involvement(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=PersonKind.PUPIL)
                 | (
-                    Q(date_of_birth__isnull=True, age__isnull=True, looked_after=False)
+                    Q(date_of_birth__isnull=True, age__isnull=True, looked_after=False, sex="")
                     & Q(social_care=SocialCare.NONE, child_protection_history=False, send=False)
                 ),
                 name="involvement_pupil_facts_from_pupil_record",
@@ -280,6 +288,11 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return self.pupil.full_name if self.pupil else self.description
+
+    @property
+    def person_sex(self) -> str:
+        """The person's sex from the pupil record, or as recorded here ("" if not known)."""
+        return self.pupil.sex if self.pupil else self.sex
 
     @property
     def roles(self) -> list[str]:
@@ -376,8 +389,10 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic concurrency for corrections to the reasons (`decision_update`).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "decided_at", "pk"]
@@ -411,7 +426,26 @@ class ContactMethod(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     VIDEO = "video", "Video call"
     EMAIL = "email", "Email"
+    ONLINE_FORM = "online_form", "Online form"  # e.g. a MASH or police referral form
     LETTER = "letter", "Letter"
+
+    @classmethod
+    def with_a_person(cls) -> list[tuple[str, str]]:
+        """The ways of telling a person (parents are not told through an online form)."""
+        return [(value, label) for value, label in cls.choices if value != cls.ONLINE_FORM]
+
+
+class ParentContactPurpose(models.TextChoices):
+    """Why parents were contacted: the guidance requires a call at several points."""
+
+    INCIDENT = "incident", "To tell them about the incident (002 §3.5)"
+    POLICE_INFORMED = "police_informed", "The police are being informed (002 §3.5)"
+    DEVICE_REMOVED = "device_removed", "A device is being removed from the child (002 §3.5, §3.8)"
+    DEVICE_REFUSED = "device_refused", "The child refused to hand over a device (002 §3.8)"
+    NO_DEVICE_SEARCH = (
+        "no_device_search",
+        "Staff may not search the device or delete the imagery here (002 §5.2)",
+    )
 
 
 class ParentContact(models.Model):
@@ -431,6 +465,9 @@ class ParentContact(models.Model):
     informed = models.BooleanField(
         default=True, help_text="False records a decision not to inform, with reasons."
     )
+    purpose = models.CharField(
+        max_length=20, choices=ParentContactPurpose.choices, default=ParentContactPurpose.INCIDENT
+    )
     contact_name = models.CharField(max_length=150, blank=True)
     relationship = models.CharField(max_length=50, blank=True, help_text="e.g. mother, carer.")
     method = models.CharField(max_length=20, choices=ContactMethod.choices, blank=True)
@@ -445,7 +482,7 @@ class ParentContact(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "recorded_at", "pk"]
@@ -458,6 +495,10 @@ class ParentContact(models.Model):
             models.CheckConstraint(
                 condition=Q(informed=True) | (~Q(not_informed_reasons="") & ~Q(agreed_with="")),
                 name="parent_contact_not_informed_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ParentContactPurpose.values),
+                name="parent_contact_purpose_known",
             ),
         ]
 
@@ -513,7 +554,7 @@ class TriageAssessment(models.Model):
     immediate_referral = models.BooleanField()
     recommendation = models.CharField(max_length=30, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "-assessed_at", "-pk"]
@@ -543,7 +584,7 @@ class IncidentAccessGrant(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "-granted_at", "-pk"]
@@ -603,7 +644,7 @@ class IncidentDocument(models.Model):
     )
     withdrawn_reason = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["incident", "-uploaded_at", "-pk"]
@@ -654,3 +695,704 @@ class IncidentDocument(models.Model):
 
 def _is_hex(value: str, length: int) -> bool:
     return len(value) == length and all(c in "0123456789abcdef" for c in value)
+
+
+# --- What the school did in response (002 §3.4, §3.8, §5–§6, §8) -------------------------
+#
+# Each row below is one entry of the incident's chronology: `when` the thing happened
+# may be earlier than `recorded_at` (a backdated entry falls into place). Rows that are
+# completed later (a device handed to the police, a deletion confirmed, a take-down
+# answered) carry a `version` and are changed only through `update_audited`.
+
+
+class RiskAssessment(models.Model):
+    """The DSL's further review when the school has not referred (002 §3.4, Annex A).
+
+    `answers` maps each Annex A question key (`incidents.risk`) to
+    `{"answer": "yes" | "no" | "not_known", "note": str}`. Answers that are triage facts
+    are also written to the incident, so the triage follows the assessment.
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="risk_assessments"
+    )
+    answers = models.JSONField(default=dict)
+    summary = models.TextField(help_text="The risks found and how they will be managed.")
+    assessed_at = models.DateTimeField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "assessed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="risk_assessment_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk assessment of {self.incident}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.summary.strip():
+            errors["summary"] = "Summarise the risks and how they will be managed."
+        if self.assessed_at and self.assessed_at > timezone.now():
+            errors["assessed_at"] = "This date is in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ViewingReason(models.TextChoices):
+    """The only three reasons to view imagery (002 §5.1)."""
+
+    ONLY_WAY_TO_DECIDE = (
+        "only_way_to_decide",
+        "It is the only way to decide whether to involve other agencies: the facts "
+        "cannot be established from the pupils involved",
+    )
+    TO_REPORT = (
+        "to_report",
+        "It is necessary to report the imagery for take-down, or to support the child or "
+        "parent in making a report",
+    )
+    UNAVOIDABLE = (
+        "unavoidable",
+        "It was unavoidable: a pupil presented it to a member of staff, or it was found on "
+        "a school device or network",
+    )
+
+
+class ImageryViewing(models.Model):
+    """A member of staff viewed the imagery: why, who was present, what followed (002 §5.1).
+
+    The viewer is one person, the DSL or delegated safeguarding staff, of the same sex as
+    the pupil pictured; the headteacher is told. The imagery is never copied, printed or
+    shared, and never stored here. A viewing goes to the headteacher's sign-off queue.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="viewings")
+    pictured = models.ForeignKey(
+        Involvement,
+        on_delete=models.PROTECT,
+        related_name="viewings",
+        help_text="The person pictured in the imagery that was viewed.",
+    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30, choices=ViewingReason.choices)
+    reason_details = models.TextField(help_text="Why viewing was necessary in this case.")
+    viewed_at = models.DateTimeField()
+    present = models.TextField(help_text="Who else was in the room (no one else viewed it).")
+    headteacher_informed_at = models.DateTimeField(
+        help_text="When the headteacher was told of the decision to view and why."
+    )
+    what_followed = models.TextField(help_text="What was done as a result of viewing.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "viewed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ViewingReason.values), name="viewing_reason_permitted"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason_details="") & ~Q(present="") & ~Q(what_followed=""),
+                name="viewing_has_why_who_what_followed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Imagery viewed by {self.viewer}"
+
+    @property
+    def needs_sign_off(self) -> bool:
+        return True
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for name, message in (
+            ("reason_details", "Say why viewing was necessary in this case."),
+            ("present", "Say who was present (write 'No one else' if so)."),
+            ("what_followed", "Say what was done as a result of viewing."),
+        ):
+            if not getattr(self, name).strip():
+                errors[name] = message
+        now = timezone.now()
+        if self.viewed_at and self.viewed_at > now:
+            errors["viewed_at"] = "This date is in the future."
+        if self.headteacher_informed_at and self.headteacher_informed_at > now:
+            errors["headteacher_informed_at"] = "This date is in the future."
+        if self.incident_id and self.pictured_id:
+            if self.pictured.incident_id != self.incident_id:
+                errors["pictured"] = "This person is not part of this incident."
+            elif not self.pictured.is_pictured:
+                errors["pictured"] = "This person is not recorded as pictured in the imagery."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeviceSeizure(models.Model):
+    """A device confiscated to hand to the police, or the child's refusal (002 §3.8).
+
+    The device is switched off and locked away until the police collect it; it is never
+    searched for the imagery by staff. A refusal is recorded with the parents being told.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="seizures")
+    involvement = models.ForeignKey(
+        Involvement,
+        on_delete=models.PROTECT,
+        related_name="seizures",
+        help_text="Whose device it is.",
+    )
+    device = models.CharField(max_length=200, help_text="e.g. 'black iPhone 13 in a red case'.")
+    refused = models.BooleanField(
+        default=False, help_text="The child refused to hand the device over."
+    )
+    seized_at = models.DateTimeField(help_text="When it was taken, or when the child refused.")
+    seized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    switched_off = models.BooleanField(default=False)
+    stored_where = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it is locked away, e.g. 'safe in the DSL's office'.",
+    )
+    police_informed_at = models.DateTimeField(null=True, blank=True)
+    handed_to_police_at = models.DateTimeField(null=True, blank=True)
+    handed_to = models.CharField(
+        max_length=200, blank=True, help_text="The officer's name and collar number."
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "seized_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refused=True) | (Q(switched_off=True) & ~Q(stored_where="")),
+                name="seizure_switched_off_and_locked_away",
+            ),
+            models.CheckConstraint(
+                condition=Q(refused=False)
+                | Q(switched_off=False, stored_where="", handed_to_police_at__isnull=True),
+                name="seizure_refused_has_no_device",
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_to_police_at__isnull=True) | ~Q(handed_to=""),
+                name="seizure_handed_to_named_officer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Refused: ' if self.refused else ''}{self.device}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.device.strip():
+            errors["device"] = "Describe the device."
+        if self.refused:
+            if self.switched_off or self.stored_where or self.handed_to_police_at:
+                errors["refused"] = "A device the child refused to hand over was not seized."
+        else:
+            if not self.switched_off:
+                errors["switched_off"] = "Switch the device off before locking it away (002 §3.8)."
+            if not self.stored_where.strip():
+                errors["stored_where"] = "Say where the device is locked away."
+        if self.handed_to_police_at is not None and not self.handed_to.strip():
+            errors["handed_to"] = "Name the officer the device was handed to."
+        now = timezone.now()
+        for name in ("seized_at", "police_informed_at", "handed_to_police_at"):
+            value = getattr(self, name)
+            if value is not None and value > now:
+                errors[name] = "This date is in the future."
+        if (
+            self.handed_to_police_at is not None
+            and self.seized_at is not None
+            and self.handed_to_police_at < self.seized_at
+        ):
+            errors["handed_to_police_at"] = "The device was handed over before it was seized."
+        if (
+            self.incident_id
+            and self.involvement_id
+            and self.involvement.incident_id != self.incident_id
+        ):
+            errors["involvement"] = "This person is not part of this incident."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeletionRequest(models.Model):
+    """A pupil asked to delete the imagery everywhere by a deadline (002 §5.2).
+
+    Only when the police are not involved; never in a school whose jurisdiction forbids
+    staff searching devices (Spain), where parents are called instead. The pupil is told
+    that refusing, or not deleting, is an offence and may involve the police; a refusal
+    is escalated and the escalation recorded.
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="deletion_requests"
+    )
+    involvement = models.ForeignKey(
+        Involvement,
+        on_delete=models.PROTECT,
+        related_name="deletion_requests",
+        help_text="The pupil asked to delete the imagery.",
+    )
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateTimeField(help_text="By when it must be deleted everywhere.")
+    where = models.TextField(
+        help_text="Devices, online storage and social media accounts it must be deleted from."
+    )
+    consequences_explained = models.BooleanField(
+        default=False,
+        help_text="The pupil was told that refusing or not deleting is an offence (002 §5.2).",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation = models.TextField(blank=True, help_text="How the pupil confirmed deletion.")
+    refused_at = models.DateTimeField(null=True, blank=True)
+    escalation = models.TextField(
+        blank=True, help_text="What was done when the pupil refused or did not delete."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("requested_at")),
+                name="deletion_deadline_after_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(consequences_explained=True), name="deletion_consequences_explained"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(refused_at__isnull=True),
+                name="deletion_confirmed_or_refused_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | ~Q(confirmation=""),
+                name="deletion_confirmed_says_how",
+            ),
+            models.CheckConstraint(
+                condition=Q(refused_at__isnull=True) | ~Q(escalation=""),
+                name="deletion_refusal_escalated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion requested of {self.involvement}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.refused_at is None
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.where.strip():
+            errors["where"] = "Say where the imagery must be deleted from."
+        if not self.consequences_explained:
+            errors["consequences_explained"] = (
+                "Tell the pupil that refusing or not deleting is an offence (002 §5.2)."
+            )
+        if self.requested_at and self.deadline and self.deadline <= self.requested_at:
+            errors["deadline"] = "The deadline must be after the request."
+        now = timezone.now()
+        for name in ("requested_at", "confirmed_at", "refused_at"):
+            value = getattr(self, name)
+            if value is not None and value > now:
+                errors[name] = "This date is in the future."
+        if self.confirmed_at is not None and self.refused_at is not None:
+            errors["refused_at"] = "A deletion is either confirmed or refused, not both."
+        if self.confirmed_at is not None and not self.confirmation.strip():
+            errors["confirmation"] = "Say how the pupil confirmed the deletion."
+        if self.refused_at is not None and not self.escalation.strip():
+            errors["escalation"] = "Record how the refusal was escalated."
+        if self.incident_id and self.involvement_id:
+            if self.involvement.incident_id != self.incident_id:
+                errors["involvement"] = "This person is not part of this incident."
+            elif self.involvement.kind != PersonKind.PUPIL:
+                errors["involvement"] = "Only a pupil on roll can be asked to delete imagery."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Interview(models.Model):
+    """A conversation with a child involved, and its record (002 §6.0)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="interviews")
+    involvement = models.ForeignKey(
+        Involvement, on_delete=models.PROTECT, related_name="interviews"
+    )
+    held_at = models.DateTimeField()
+    conducted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    others_present = models.TextField(
+        blank=True, help_text="Anyone else present, e.g. a parent or a teacher the child chose."
+    )
+    child_told_of_record = models.BooleanField(
+        default=False, help_text="The child was told a record would be kept (002 §6.0)."
+    )
+    record = models.TextField(help_text="What was said, with times and names.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "held_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(record=""), name="interview_has_record"),
+            models.CheckConstraint(
+                condition=Q(child_told_of_record=True), name="interview_child_told_of_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation with {self.involvement}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.record.strip():
+            errors["record"] = "Write down what was said."
+        if not self.child_told_of_record:
+            errors["child_told_of_record"] = (
+                "Tell the child that a record of the conversation will be kept (002 §6.0)."
+            )
+        if self.held_at and self.held_at > timezone.now():
+            errors["held_at"] = "This date is in the future."
+        if (
+            self.incident_id
+            and self.involvement_id
+            and self.involvement.incident_id != self.incident_id
+        ):
+            errors["involvement"] = "This person is not part of this incident."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReportChannel(models.TextChoices):
+    """Where a take-down was asked for (002 §8.0, Annex C)."""
+
+    PLATFORM = "platform", "The platform's own reporting function"
+    REPORT_REMOVE = "report_remove", "Childline and IWF Report Remove"
+    IWF = "iwf", "Internet Watch Foundation (no reporting function on the site)"
+    CEOP = "ceop", "CEOP (the child is being contacted by strangers, or groomed)"
+    POSH = "posh", "Professionals Online Safety Helpline"
+    POSTER_ASKED = "poster_asked", "The person who posted it was asked to delete it"
+
+
+class ReportOutcome(models.TextChoices):
+    AWAITED = "awaited", "Awaited"
+    REMOVED = "removed", "Removed"
+    NOT_REMOVED = "not_removed", "Not removed"
+
+
+class OnlineReport(models.Model):
+    """A request to take imagery down from a site or app (002 §8.0, Annex C)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="online_reports")
+    platform = models.CharField(max_length=100, help_text="e.g. Snapchat, Instagram.")
+    channel = models.CharField(max_length=20, choices=ReportChannel.choices)
+    reported_at = models.DateTimeField()
+    reported_by = models.CharField(
+        max_length=200, help_text="Who made the report, e.g. the pupil with the DSL's help."
+    )
+    reference = models.CharField(max_length=100, blank=True, help_text="The report's reference.")
+    outcome = models.CharField(
+        max_length=20, choices=ReportOutcome.choices, default=ReportOutcome.AWAITED
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "reported_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=ReportChannel.values), name="online_report_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReportOutcome.values), name="online_report_outcome_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=ReportOutcome.AWAITED, outcome_at__isnull=True)
+                | (~Q(outcome=ReportOutcome.AWAITED) & Q(outcome_at__isnull=False)),
+                name="online_report_outcome_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report to {self.platform}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if not self.platform.strip():
+            errors["platform"] = "Say which site or app."
+        if not self.reported_by.strip():
+            errors["reported_by"] = "Say who made the report."
+        now = timezone.now()
+        for name in ("reported_at", "outcome_at"):
+            value = getattr(self, name)
+            if value is not None and value > now:
+                errors[name] = "This date is in the future."
+        if self.outcome != ReportOutcome.AWAITED and self.outcome_at is None:
+            errors["outcome_at"] = "Say when the answer came."
+        if self.outcome == ReportOutcome.AWAITED and self.outcome_at is not None:
+            errors["outcome"] = "Choose the outcome that came on this date."
+        if self.outcome_at and self.reported_at and self.outcome_at < self.reported_at:
+            errors["outcome_at"] = "The answer cannot come before the report."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Reopening(models.Model):
+    """A closed case opened again, and why; the earlier outcome summary stays in history."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField()
+    previous_outcome_summary = models.TextField()
+    reopened_at = models.DateTimeField(default=timezone.now, editable=False)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "reopened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="reopening_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident} reopened"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say why the case is being reopened."})
+
+
+class SignOffKind(models.TextChoices):
+    """What the headteacher signs off (002 §5.1, §7.0; DESIGN.md §4 `SignOff`)."""
+
+    DECISION = "decision", "Decision not to refer"
+    DECISION_TO_REFER = "decision_to_refer", "Decision to refer"
+    VIEWING = "viewing", "Imagery viewing"
+    CLOSURE = "closure", "Case closure"
+
+
+class SignOffAction(models.TextChoices):
+    SIGNED = "signed", "Signed off"
+    RETURNED = "returned", "Sent back to the DSL"
+
+
+class ImmutableRowError(Exception):
+    """Raised when a row that is written once (a sign-off, an access log entry) is saved
+    again."""
+
+
+class WriteOnce(models.Model):
+    """A row that is written once and never changed or deleted by the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ImmutableRowError(f"{self._meta.label} rows are never changed once written.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SignOff(WriteOnce):
+    """The headteacher's sign-off of one item, or its return to the DSL with a comment.
+
+    Bound to what was signed: `canonical` is the canonical text of the record at signing
+    (the item's fields and the newest history row of each part of the record) and
+    `digest` its SHA-256 (`incidents.signoff`). When the record changes afterwards the
+    digest no longer matches and the sign-off shows as superseded. Never edited or
+    deleted; signing again adds a row.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="sign_offs")
+    kind = models.CharField(max_length=20, choices=SignOffKind.choices)
+    subject_id = models.PositiveIntegerField(
+        help_text="The decision or viewing signed off; the incident itself for a closure."
+    )
+    action = models.CharField(max_length=10, choices=SignOffAction.choices)
+    statement = models.TextField(
+        help_text="The headteacher's statement, or why the item is sent back."
+    )
+    canonical = models.TextField(editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["incident", "signed_at", "pk"]
+        indexes = [models.Index(fields=["incident", "kind", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SignOffKind.values), name="sign_off_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=SignOffAction.values), name="sign_off_action_known"
+            ),
+            models.CheckConstraint(condition=~Q(statement=""), name="sign_off_has_statement"),
+            models.CheckConstraint(
+                condition=Q(digest__regex=r"^[0-9a-f]{64}$"), name="sign_off_digest_is_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.get_kind_display()} ({self.digest[:12]})"
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed the incident page"
+    VIEWED_AUDIT = "viewed_audit", "Viewed the audit trail"
+    REVIEWED_SIGN_OFF = "reviewed_sign_off", "Reviewed for sign-off"
+    EXPORTED = "exported", "Exported"
+    DOWNLOADED = "downloaded", "Downloaded a document"
+
+
+class AccessLogEntry(WriteOnce):
+    """Who looked at or exported an incident's record, and when (issue 7 item 5).
+
+    Written once by `incidents.access_log.access_record`; the application never changes
+    or deletes an entry (`WriteOnce`, `safeguarding.no_delete`) and offers no form for it.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="What was seen or exported, e.g. the options."
+    )
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["incident", "-at", "-pk"]
+        verbose_name_plural = "access log entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AccessAction.values), name="access_log_action_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ExportKind(models.TextChoices):
+    INCIDENT = "incident", "Incident record"
+    SCHOOL_PACK = "school_pack", "School caseload pack"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being generated"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class Export(models.Model):
+    """One PDF export: who asked for which records, with which options (issue 8 item 4).
+
+    Its `id` is printed on every page of the PDF, so a printed copy leads back to this
+    row; each incident exported also gets an access log entry naming it. A school pack
+    is generated in the background: `status`, `done` and `total` show its progress.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exports")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="exports", null=True, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    redacted = models.BooleanField(
+        default=False, help_text="Pupils' names as initials, staff names as roles."
+    )
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ExportKind.values), name="export_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="export_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ExportKind.INCIDENT) | Q(incident__isnull=False),
+                name="export_of_an_incident_names_it",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ExportKind.SCHOOL_PACK)
+                | (Q(date_from__isnull=False) & Q(date_to__isnull=False)),
+                name="export_pack_has_a_date_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.id}"

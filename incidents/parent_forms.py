@@ -6,22 +6,22 @@ are shown against the same fields.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from incidents import parent_advice
-from incidents.logging_forms import TEXTAREA, DateField
-from incidents.models import ContactMethod, Involvement
+from incidents.form_fields import moment_fields, past_moment
+from incidents.logging_forms import TEXTAREA
+from incidents.models import ContactMethod, Involvement, ParentContactPurpose
 
 NOT_INFORMED_HINT = (
     "Parents should be informed and involved at an early stage unless your risk assessment "
     "found the child might be put at further risk by a parent or carer (002 §3.5). Record "
     "the reasons clearly."
 )
+INFORMED = "they were informed"
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -48,8 +48,33 @@ class _ParentForm(forms.Form):
         self.fields["involvement"].queryset = pupils  # type: ignore[attr-defined]
 
 
+#: Why parents are told, as the parents page records it; a refused device and (in Spain)
+#: the call instead of a device search are recorded on the devices page with the event.
+PURPOSES = [
+    (purpose.value, purpose.label)
+    for purpose in (
+        ParentContactPurpose.INCIDENT,
+        ParentContactPurpose.POLICE_INFORMED,
+        ParentContactPurpose.DEVICE_REMOVED,
+    )
+]
+
+
 class InformedForm(_ParentForm):
     """Parents informed: who, how, when and the advice given (002 §3.5, Annex B)."""
+
+    purpose = forms.ChoiceField(
+        label="Why were they contacted?",
+        help_text="Parents are told about the incident, and again when the police are "
+        "informed or a device is taken from their child (002 §3.5).",
+        choices=PURPOSES,
+        initial=ParentContactPurpose.INCIDENT,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose why they were contacted.",
+            "invalid_choice": "Choose why they were contacted from the list.",
+        },
+    )
 
     contact_name = forms.CharField(
         label="Who was informed",
@@ -67,24 +92,12 @@ class InformedForm(_ParentForm):
     )
     method = forms.ChoiceField(
         label="How were they informed?",
-        choices=ContactMethod.choices,
+        choices=ContactMethod.with_a_person(),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how they were informed."},
     )
-    contacted_on = DateField(
-        label="Date informed",
-        help_text="For example, 27 3 2026.",
-        error_messages={"required": "Enter the date they were informed."},
-    )
-    contacted_time = forms.TimeField(
-        label="Time informed",
-        help_text="Use the 24-hour clock, for example 14:30.",
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={
-            "required": "Enter the time they were informed.",
-            "invalid": "Enter a time like 14:30.",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+    contacted_on, contacted_time = moment_fields(
+        INFORMED, date_label="Date informed", time_label="Time informed"
     )
     advice = forms.MultipleChoiceField(
         label="Advice given",
@@ -108,6 +121,7 @@ class InformedForm(_ParentForm):
         "contact_name": "contact_name",
         "relationship": "relationship",
         "method": "method",
+        "purpose": "purpose",
         "contacted_at": "contacted_on",
         "advice_given": "advice_notes",
     }
@@ -115,22 +129,13 @@ class InformedForm(_ParentForm):
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         super().clean()
-        on, at = data.get("contacted_on"), data.get("contacted_time")
-        if on is not None and on > timezone.localdate():
-            self.add_error("contacted_on", "The date they were informed cannot be in the future.")
-        elif on is not None and at is not None:
-            moment = timezone.make_aware(dt.datetime.combine(on, at))
-            if moment > timezone.now():
-                self.add_error(
-                    "contacted_time", "The time they were informed cannot be in the future."
-                )
-            else:
-                data["contacted_at"] = moment
+        data["contacted_at"] = past_moment(self, "contacted_on", "contacted_time", INFORMED)
         return data
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
+            "purpose": data["purpose"],
             "contact_name": data["contact_name"].strip(),
             "relationship": data["relationship"].strip(),
             "method": data["method"],

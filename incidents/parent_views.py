@@ -16,34 +16,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from incidents import parent_advice
-from incidents.logging_views import CLOSED_MESSAGE, _add_service_errors, _may_manage
-from incidents.models import Incident, IncidentStatus, Involvement, ParentContact, PersonKind
+from incidents.models import IncidentStatus, ParentContactPurpose
 from incidents.parent_forms import InformedForm, NotInformedForm
+from incidents.parent_selectors import parents_by_pupil, pupils_involved
 from incidents.selectors import incident_for_user
 from incidents.services import parent_contact_record
+from incidents.view_helpers import (
+    CLOSED_MESSAGE,
+    add_service_errors,
+    may_manage,
+)
 from safeguarding.models import User
 
 FORMS = {"informed": InformedForm, "not_informed": NotInformedForm}
-
-
-def _pupils(incident: Incident) -> list[dict[str, Any]]:
-    """Each pupil involved with what is recorded about their parents: two queries."""
-    involvements = list(
-        Involvement.objects.filter(incident=incident, kind=PersonKind.PUPIL)
-        .select_related("pupil")
-        .order_by("pk")
-    )
-    contacts: dict[int, list[ParentContact]] = {person.pk: [] for person in involvements}
-    for contact in ParentContact.objects.filter(incident=incident).select_related("recorded_by"):
-        contacts.setdefault(contact.involvement_id, []).append(contact)
-    return [
-        {
-            "name": person.pupil.full_name if person.pupil else str(person),
-            "detail": person.pupil.get_year_group_display() if person.pupil else "",
-            "contacts": contacts[person.pk],
-        }
-        for person in involvements
-    ]
 
 
 def _advice_groups(form: InformedForm) -> list[dict[str, Any]]:
@@ -76,14 +61,16 @@ def parents(request: HttpRequest, incident_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
-    pupils = Involvement.objects.filter(incident=incident, kind=PersonKind.PUPIL).select_related(
-        "pupil"
-    )
+    pupils = pupils_involved(incident)
     which = request.POST.get("record", "informed") if write else None
     if which not in (None, *FORMS):
         which = "informed"
     informed = InformedForm(
-        request.POST if which == "informed" else None, prefix="informed", pupils=pupils
+        request.POST if which == "informed" else None,
+        prefix="informed",
+        pupils=pupils,
+        # The devices page links here to record the call a seizure needs (002 §3.5).
+        initial={"purpose": request.GET.get("purpose", ParentContactPurpose.INCIDENT)},
     )
     not_informed = NotInformedForm(
         request.POST if which == "not_informed" else None, prefix="not_informed", pupils=pupils
@@ -105,7 +92,7 @@ def parents(request: HttpRequest, incident_id: int) -> HttpResponse:
                     **form.details(),
                 )
             except ValidationError as error:
-                _add_service_errors(form, error, form.error_fields)
+                add_service_errors(form, error, form.error_fields)
             else:
                 child = form.cleaned_data["involvement"]
                 name = child.pupil.full_name if child.pupil else str(child)
@@ -122,8 +109,8 @@ def parents(request: HttpRequest, incident_id: int) -> HttpResponse:
         {
             "incident": incident,
             "school": incident.school,
-            "pupils": _pupils(incident),
-            "may_manage": _may_manage(user, incident) and not closed,
+            "pupils": parents_by_pupil(incident),
+            "may_manage": may_manage(user, incident) and not closed,
             "closed": closed,
             "informed_form": informed,
             "not_informed_form": not_informed,

@@ -4,18 +4,18 @@ a reason for departing from the triage) are shown against the same fields."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.utils import timezone
 
-from incidents.logging_forms import TEXTAREA, DateField
+from incidents.form_fields import moment_fields, past_moment
+from incidents.logging_forms import TEXTAREA
 from incidents.models import DecisionOutcome
 from incidents.review import ANSWERS, QUESTIONS
 
 NOTE = {"class": "govuk-textarea", "rows": 2}
+MEETING = "of the meeting"
 
 
 def answer_field(key: str) -> str:
@@ -27,21 +27,7 @@ def note_field(key: str) -> str:
 
 
 class InitialReviewForm(forms.Form):
-    meeting_on = DateField(
-        label="Date of the meeting",
-        help_text="For example, 27 3 2026.",
-        error_messages={"required": "Enter the date of the meeting."},
-    )
-    meeting_time = forms.TimeField(
-        label="Time of the meeting",
-        help_text="Use the 24-hour clock, for example 14:30.",
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={
-            "required": "Enter the time of the meeting.",
-            "invalid": "Enter a time like 14:30.",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
-    )
+    meeting_on, meeting_time = moment_fields(MEETING)
     attendees = forms.CharField(
         label="Who took part",
         help_text="Names and roles, for example the DSL, the headteacher and the form tutor "
@@ -101,15 +87,7 @@ class InitialReviewForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        on, at = data.get("meeting_on"), data.get("meeting_time")
-        if on is not None and on > timezone.localdate():
-            self.add_error("meeting_on", "The date of the meeting cannot be in the future.")
-        elif on is not None and at is not None:
-            moment = timezone.make_aware(dt.datetime.combine(on, at))
-            if moment > timezone.now():
-                self.add_error("meeting_time", "The time of the meeting cannot be in the future.")
-            else:
-                data["decided_at"] = moment
+        data["decided_at"] = past_moment(self, "meeting_on", "meeting_time", MEETING)
         if data.get("version") is None and not self.has_error("version"):
             self.add_error(None, "This form is out of date: open the page again.")
         return data
@@ -143,3 +121,24 @@ class InitialReviewForm(forms.Form):
         "rationale": "rationale",
         "against_triage_reason": "against_triage_reason",
     }
+
+
+class DecisionCorrectionForm(forms.Form):
+    """Correct the reasons recorded for a decision; the outcome stands."""
+
+    attendees = InitialReviewForm.base_fields["attendees"]
+    rationale = InitialReviewForm.base_fields["rationale"]
+    against_triage_reason = InitialReviewForm.base_fields["against_triage_reason"]
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The page was incomplete: open the decision again."},
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "expected_version": data["version"],
+            "rationale": data["rationale"],
+            "against_triage_reason": data["against_triage_reason"],
+            "attendees": data["attendees"],
+        }

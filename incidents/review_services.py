@@ -16,7 +16,7 @@ from incidents.models import (
 )
 from incidents.review import ANSWERS, QUESTION_KEYS, against_triage
 from incidents.services import incident_update
-from safeguarding.audit import save_audited
+from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import User
 
 STILL_LOGGING = "This incident is still being logged: finish logging first."
@@ -97,3 +97,41 @@ def initial_review_record(
     )
     incident_update(actor=actor, incident=current, expected_version=expected_version, status=status)
     return decision
+
+
+DECISION_CLOSED = "This incident is closed: its decisions can no longer be corrected."
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    actor: User,
+    decision: Decision,
+    expected_version: int,
+    rationale: str,
+    against_triage_reason: str,
+    attendees: str,
+) -> Decision:
+    """Correct the reasons recorded for a decision; the decision itself stands (a new
+    decision is a new review). The change is kept in the history, and a headteacher's
+    sign-off of the old wording is superseded (`incidents.signoff`).
+
+    `expected_version` refuses a correction made from a stale copy (`StaleEditError`).
+    """
+    incident = Incident.objects.select_for_update().get(pk=decision.incident_id)
+    if incident.status == IncidentStatus.CLOSED:
+        raise ValidationError(DECISION_CLOSED)
+    assessment = incident.triage_assessments.first()
+    recommendation = assessment.recommendation if assessment else None
+    if against_triage(decision.outcome, recommendation) and not against_triage_reason.strip():
+        raise ValidationError({"against_triage_reason": AGAINST_TRIAGE_REQUIRED})
+    return update_audited(
+        decision,
+        actor=actor,
+        expected_version=expected_version,
+        changes={
+            "rationale": rationale.strip(),
+            "against_triage_reason": against_triage_reason.strip(),
+            "attendees": attendees.strip(),
+        },
+    )

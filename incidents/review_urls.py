@@ -8,4 +8,9 @@ app_name = "review"
 
 urlpatterns = [
     path("incidents/<int:incident_id>/review/", review_views.initial_review, name="initial"),
+    path(
+        "incidents/<int:incident_id>/decisions/<int:decision_id>/correct/",
+        review_views.decision_correct,
+        name="correct",
+    ),
 ]

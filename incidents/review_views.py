@@ -16,18 +16,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.logging_views import _add_service_errors, _may_manage, _stale_changes, _user
 from incidents.models import (
     Decision,
-    DecisionKind,
     DecisionOutcome,
     Incident,
     IncidentStatus,
 )
 from incidents.review import ANSWERS, QUESTIONS, against_triage
-from incidents.review_forms import InitialReviewForm
-from incidents.review_services import CLOSED, STILL_LOGGING, initial_review_record
+from incidents.review_forms import DecisionCorrectionForm, InitialReviewForm
+from incidents.review_selectors import decision_for_incident, initial_reviews
+from incidents.review_services import (
+    CLOSED,
+    STILL_LOGGING,
+    decision_update,
+    initial_review_record,
+)
 from incidents.selectors import incident_for_user
+from incidents.view_helpers import (
+    add_service_errors,
+    may_manage,
+    request_user,
+    stale_changes,
+)
 from safeguarding.audit import StaleEditError
 
 ANSWER_LABELS = dict(ANSWERS)
@@ -36,10 +46,7 @@ ANSWER_LABELS = dict(ANSWERS)
 def _reviews(incident: Incident) -> list[dict[str, Any]]:
     """The initial reviews already recorded, each with its answers in question order."""
     rows = []
-    decisions = Decision.objects.filter(
-        incident=incident, kind=DecisionKind.INITIAL_REVIEW
-    ).select_related("decided_by")
-    for decision in decisions:
+    for decision in initial_reviews(incident):
         answers = decision.review_answers or {}
         rows.append(
             {
@@ -88,6 +95,8 @@ def _render(
                 DecisionOutcome.MANAGE_IN_SCHOOL, recommendation
             ),
             "reviews": _reviews(incident),
+            "may_correct": may_manage(request_user(request), incident)
+            and incident.status != IncidentStatus.CLOSED,
             "form": form,
             "refusal": _refusal(incident),
             "stale": stale,
@@ -100,13 +109,13 @@ def _render(
 @login_required
 def initial_review(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Record the initial review meeting: its answers, decision and reasons."""
-    user = _user(request)
+    user = request_user(request)
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
     if not write:
         form = (
             InitialReviewForm(initial={"version": incident.version})
-            if _may_manage(user, incident) and _refusal(incident) is None
+            if may_manage(user, incident) and _refusal(incident) is None
             else None
         )
         return _render(request, incident, form)
@@ -126,10 +135,10 @@ def initial_review(request: HttpRequest, incident_id: int) -> HttpResponse:
                 request,
                 incident_for_user(user, incident_id, write=True),
                 InitialReviewForm(resubmit),
-                stale=_stale_changes(error),
+                stale=stale_changes(error),
             )
         except ValidationError as error:
-            _add_service_errors(form, error, form.error_fields)
+            add_service_errors(form, error, form.error_fields)
         else:
             if decision.needs_sign_off:
                 text = (
@@ -145,3 +154,51 @@ def initial_review(request: HttpRequest, incident_id: int) -> HttpResponse:
             messages.success(request, text)
             return redirect("cases:detail", incident_id=incident.pk)
     return _render(request, incident, form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_correct(request: HttpRequest, incident_id: int, decision_id: int) -> HttpResponse:
+    """Correct the reasons recorded for a decision (the rationale, the reason for
+    departing from the triage, who took part). The old wording stays in the history, and
+    a headteacher's sign-off of it is superseded (issue 7 item 3)."""
+    user = request_user(request)
+    incident = incident_for_user(user, incident_id, write=True)
+    decision = decision_for_incident(incident, decision_id)
+    stale = None
+    if request.method == "POST":
+        form = DecisionCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                decision_update(actor=user, decision=decision, **form.service_kwargs())
+            except StaleEditError as error:
+                resubmit = request.POST.copy()
+                resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+                form = DecisionCorrectionForm(resubmit)
+                stale = stale_changes(error, Decision)
+            except ValidationError as error:
+                add_service_errors(form, error, {})
+            else:
+                messages.success(request, f"Decision corrected: {decision.get_outcome_display()}.")
+                return redirect("cases:detail", incident_id=incident.pk)
+    else:
+        form = DecisionCorrectionForm(
+            initial={
+                "attendees": decision.attendees,
+                "rationale": decision.rationale,
+                "against_triage_reason": decision.against_triage_reason,
+                "version": decision.version,
+            }
+        )
+    return render(
+        request,
+        "incidents/review/correct.html",
+        {
+            "incident": incident,
+            "school": incident.school,
+            "decision": decision,
+            "form": form,
+            "stale": stale,
+            "what": "decision",
+        },
+    )

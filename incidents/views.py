@@ -17,10 +17,11 @@ from incidents.services import (
     restricted_access_revoke,
     school_triage_policy_change,
 )
+from incidents.view_helpers import may_manage as user_may_manage
 from safeguarding.access import school_for_user, schools_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
-from safeguarding.roles import CHANGE_TRIAGE_POLICY, MANAGE_INCIDENTS, VIEW_INCIDENTS
+from safeguarding.roles import CHANGE_TRIAGE_POLICY, VIEW_INCIDENTS
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +104,7 @@ def restricted_access(request: HttpRequest, incident_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['user']} can now see this incident.")
             return redirect("incidents:restricted_access", incident_id=incident.pk)
-    may_manage = schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
+    may_manage = user_may_manage(user, incident)
     return render(
         request,
         "incidents/restricted_access.html",

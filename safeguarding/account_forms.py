@@ -1,4 +1,5 @@
-"""Forms for two-factor set-up and verification, and for typing the password again.
+"""Forms for two-factor set-up and verification, for typing the password again, and
+for the details a user records about themself.
 
 Each form checks its input against the user's own device or password, so the error
 can say which field is wrong and what to do. Wrong codes are throttled by django-otp
@@ -19,7 +20,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguarding.models import User
+from safeguarding.audit import save_audited
+from safeguarding.models import Sex, User
 from safeguarding.two_factor import normalise_recovery_code
 
 CODE_MISSING = "Enter the 6-digit code from your authenticator app"
@@ -144,3 +146,28 @@ class ConfirmPasswordForm(forms.Form):
         if confirmed is None or confirmed.pk != self.user.pk:
             raise forms.ValidationError(REAUTH_WRONG, code="wrong")
         return password
+
+
+class DetailsForm(forms.Form):
+    """What a member of staff records about themself: their sex, which decides whose
+    imagery they may view (002 §5.1)."""
+
+    sex = forms.ChoiceField(
+        label="Your sex",
+        help_text="Imagery of a pupil may be viewed only by a member of staff of the same sex "
+        "(002 §5.1). It is used for nothing else.",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose your sex.",
+            "invalid_choice": "Choose female or male.",
+        },
+    )
+
+    def save(self, user: User) -> User:
+        """Save the answer on a fresh, locked copy of the account, so a change an
+        operator made meanwhile (a new name, a deactivation) is not written over."""
+        with transaction.atomic():
+            current = User.objects.select_for_update().get(pk=user.pk)
+            current.sex = self.cleaned_data["sex"]
+            return save_audited(current, actor=current)

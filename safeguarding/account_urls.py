@@ -1,4 +1,4 @@
-"""The signed-in user's own security pages, under `account/` (namespace `account`)."""
+"""The signed-in user's own pages, under `account/` (namespace `account`)."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from safeguarding import account_views
 app_name = "account"
 
 urlpatterns = [
+    path("details/", account_views.details, name="details"),
     path("two-factor/set-up/", account_views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/recovery/", account_views.two_factor_recovery, name="two_factor_recovery"),

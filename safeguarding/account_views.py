@@ -1,5 +1,5 @@
-"""The signed-in user's own security: two-factor set-up and verification, recovery
-codes, and typing the password again before sensitive actions.
+"""The signed-in user's own account: their details, two-factor set-up and
+verification, recovery codes, and typing the password again before sensitive actions.
 
 Who must use two-factor, and when the password must be recent, is decided in
 `safeguarding.two_factor`; these views only let the user satisfy it.
@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from safeguarding.account_forms import ConfirmPasswordForm, RecoveryCodeForm, TotpCodeForm
+from safeguarding.account_forms import (
+    ConfirmPasswordForm,
+    DetailsForm,
+    RecoveryCodeForm,
+    TotpCodeForm,
+)
 from safeguarding.models import User
 from safeguarding.two_factor import (
     RECOVERY_CODE_COUNT,
@@ -188,3 +193,18 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
             "minutes": settings.RECENT_AUTHENTICATION_MINUTES,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def details(request: HttpRequest) -> HttpResponse:
+    """Your details: your sex, recorded by you, so a viewing of imagery can be checked
+    against the sex of the pupil pictured (002 §5.1)."""
+    user: User = request.user  # type: ignore[assignment]
+    write = request.method == "POST"
+    form = DetailsForm(request.POST if write else None, initial={"sex": user.sex or None})
+    if write and form.is_valid():
+        form.save(user)
+        messages.success(request, "Your details are saved.")
+        return redirect("account:details")
+    return render(request, "account/details.html", {"form": form})

@@ -17,12 +17,18 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):  # type: ignore[misc]  # stubs: 
     list_filter = ("is_active", "is_superuser")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name",)}),
+        ("Person", {"fields": ("full_name", "sex")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "sex", "password1", "password2"),
+            },
+        ),
     )
     filter_horizontal = ()
 

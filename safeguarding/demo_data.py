@@ -37,6 +37,7 @@ class StaffAccount(NamedTuple):
     email: str
     full_name: str
     role: str
+    sex: str  # who may view imagery depends on it (002 §5.1)
 
 
 class Feeder(NamedTuple):
@@ -173,10 +174,10 @@ RIVERSIDE: Final = SchoolSpec(
     reference_prefix="RA",
     triage_preset=TriagePreset.ALL,
     staff=(
-        StaffAccount("dsl@riverside.example", "Sarah Whitaker", Role.DSL),
-        StaffAccount("deputy@riverside.example", "Daniel Okafor", Role.DEPUTY_DSL),
-        StaffAccount("head@riverside.example", "Helen Marsh", Role.HEADTEACHER),
-        StaffAccount("staff@riverside.example", "James Pickering", Role.STAFF),
+        StaffAccount("dsl@riverside.example", "Sarah Whitaker", Role.DSL, "F"),
+        StaffAccount("deputy@riverside.example", "Daniel Okafor", Role.DEPUTY_DSL, "M"),
+        StaffAccount("head@riverside.example", "Helen Marsh", Role.HEADTEACHER, "F"),
+        StaffAccount("staff@riverside.example", "James Pickering", Role.STAFF, "M"),
     ),
     # Leeds is LA 383; most pupils arrive with a UPN from a Leeds primary school.
     own_upn_code=Feeder("383", "4021"),
@@ -292,10 +293,10 @@ COSTA: Final = SchoolSpec(
     reference_prefix="CB",
     triage_preset=TriagePreset.UKCCIS_2016,
     staff=(
-        StaffAccount("dsl@costadelsol.example", "Claire Henderson", Role.DSL),
-        StaffAccount("deputy@costadelsol.example", "Javier Morales Ruiz", Role.DEPUTY_DSL),
-        StaffAccount("head@costadelsol.example", "Mark Ellison", Role.HEADTEACHER),
-        StaffAccount("staff@costadelsol.example", "Lucía Fernández Ortega", Role.STAFF),
+        StaffAccount("dsl@costadelsol.example", "Claire Henderson", Role.DSL, "F"),
+        StaffAccount("deputy@costadelsol.example", "Javier Morales Ruiz", Role.DEPUTY_DSL, "M"),
+        StaffAccount("head@costadelsol.example", "Mark Ellison", Role.HEADTEACHER, "M"),
+        StaffAccount("staff@costadelsol.example", "Lucía Fernández Ortega", Role.STAFF, "F"),
     ),
     # LA 702 is the DfE code used for pupils educated overseas; pupils who started school
     # in England keep the UPN their first school gave them.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from safeguarding.ages import age_on
+from safeguarding.history_chain import ChainedHistory
 from safeguarding.upn import upn_problem
 
 
@@ -45,18 +46,31 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class Sex(models.TextChoices):
+    """As recorded in the school census. It matters for who may view imagery (002 §5.1)."""
+
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff. Accounts are personal: the audit trail names a person."""
 
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150)
+    sex = models.CharField(
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        help_text="Only imagery of a pupil of the same sex may be viewed by you (002 §5.1).",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="Can use the Django admin (superusers only, in practice)."
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], bases=[ChainedHistory])
 
     objects = UserManager()
 
@@ -86,7 +100,7 @@ class Trust(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["name"]
@@ -161,10 +175,18 @@ class School(models.Model):
         default=False,
         help_text="Count special educational needs as a vulnerability when triaging.",
     )
+    sign_off_decisions_to_refer = models.BooleanField(
+        "the headteacher also signs off decisions to refer",
+        default=False,
+        help_text=(
+            "Decisions not to refer, imagery viewings and case closures always go to the "
+            "headteacher (002 §5.1, §7.0); a school may add decisions to refer."
+        ),
+    )
     # Optimistic concurrency for the policy form (safeguarding.audit.update_audited).
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["name"]
@@ -216,6 +238,7 @@ class Role(models.TextChoices):
     DSL = "dsl", "Designated safeguarding lead"
     DEPUTY_DSL = "deputy_dsl", "Deputy designated safeguarding lead"
     HEADTEACHER = "headteacher", "Headteacher"
+    ACTING_HEADTEACHER = "acting_headteacher", "Acting headteacher"
     STAFF = "staff", "Staff member"
     TRUST_LEAD = "trust_lead", "Trust safeguarding lead"
 
@@ -236,7 +259,7 @@ class Membership(models.Model):
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["school__name", "role"]
@@ -259,13 +282,6 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class Sex(models.TextChoices):
-    """As recorded in the school census. It matters for who may view imagery (002 §5.1)."""
-
-    FEMALE = "F", "Female"
-    MALE = "M", "Male"
 
 
 class SocialCare(models.TextChoices):
@@ -318,7 +334,7 @@ class Pupil(models.Model):
     )
     child_protection_history = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["family_name", "given_name"]

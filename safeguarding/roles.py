@@ -18,19 +18,23 @@ CHANGE_TRIAGE_POLICY = "change_triage_policy"
 EXPORT_RECORDS = "export_records"
 REPORT_CONCERN = "report_concern"
 
+HEADTEACHER_PERMISSIONS = frozenset(
+    {
+        VIEW_INCIDENTS,
+        VIEW_RESTRICTED_INCIDENTS,
+        SIGN_OFF,
+        CHANGE_TRIAGE_POLICY,
+        EXPORT_RECORDS,
+        REPORT_CONCERN,
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
     Role.DEPUTY_DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
-    Role.HEADTEACHER: frozenset(
-        {
-            VIEW_INCIDENTS,
-            VIEW_RESTRICTED_INCIDENTS,
-            SIGN_OFF,
-            CHANGE_TRIAGE_POLICY,
-            EXPORT_RECORDS,
-            REPORT_CONCERN,
-        }
-    ),
+    Role.HEADTEACHER: HEADTEACHER_PERMISSIONS,
+    # Named by the school while the headteacher is absent; signs off in their place.
+    Role.ACTING_HEADTEACHER: HEADTEACHER_PERMISSIONS,
     Role.STAFF: frozenset({REPORT_CONCERN}),
     Role.TRUST_LEAD: frozenset({VIEW_INCIDENTS, CHANGE_TRIAGE_POLICY, EXPORT_RECORDS}),
 }

@@ -136,7 +136,7 @@ AXES_VERBOSE = False
 
 # Two-factor authentication (django-otp): the roles that must use it, how recent a
 # password check must be to sign or export, and the issuer shown in authenticator apps.
-TWO_FACTOR_ROLES = ["dsl", "deputy_dsl", "headteacher", "trust_lead"]
+TWO_FACTOR_ROLES = ["dsl", "deputy_dsl", "headteacher", "acting_headteacher", "trust_lead"]
 RECENT_AUTHENTICATION_MINUTES = env_int("RECENT_AUTHENTICATION_MINUTES", 10)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", default="Safeguarding records")
 
@@ -217,6 +217,9 @@ CONTENT_SECURITY_POLICY = {
 # Uploaded documents live outside the web root and are served only through an
 # access-checked view; images and video are refused by content (docs/security.md).
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private-files")))
+# A school's caseload pack is made in a background thread of the web process; off, it is
+# made while the person waits (the tests; docs/exports.md).
+PACKS_IN_BACKGROUND = env_bool("PACKS_IN_BACKGROUND", default=not TESTING)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MEGABYTES", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -229,4 +232,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every layout step at INFO: only its warnings are worth a line.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
-from safeguarding import views
+from incidents import case_views
 from safeguarding.forms import EmailAuthenticationForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", case_views.home, name="home"),
     path(
         "login/",
         # Django's form views also accept PUT as a POST; only GET and POST are meant.
@@ -27,5 +27,18 @@ urlpatterns = [
     path("", include("incidents.review_urls")),
     path("", include("incidents.parent_urls")),
     path("", include("incidents.closure_urls")),
+    path("", include("incidents.risk_urls")),
+    path("", include("incidents.viewing_urls")),
+    path("", include("incidents.device_urls")),
+    path("", include("incidents.interview_urls")),
+    path("", include("incidents.takedown_urls")),
+    path("", include("referrals.agency_urls")),
+    path("", include("referrals.referral_urls")),
+    path("", include("referrals.meeting_urls")),
+    path("", include("referrals.summary_urls")),
+    path("", include("incidents.signoff_urls")),
+    path("", include("incidents.audit_urls")),
+    path("", include("incidents.export_urls")),
+    path("", include("incidents.pack_urls")),
     path("admin/", admin.site.urls),
 ]

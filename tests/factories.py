@@ -89,3 +89,62 @@ class InvolvementFactory(factory.django.DjangoModelFactory[Involvement]):
     kind = PersonKind.PUPIL
     pupil = factory.SubFactory(PupilFactory, school=factory.SelfAttribute("..incident.school"))
     is_pictured = True
+
+
+# --- Devices and deletion (issue 5 item 7; 002 §3.8, §5.2) ---------------------------------
+
+from incidents.models import DeletionRequest, DeviceSeizure  # noqa: E402
+
+
+class DeviceSeizureFactory(factory.django.DjangoModelFactory[DeviceSeizure]):
+    """A device taken from a pupil of the incident, switched off and locked away."""
+
+    class Meta:
+        model = DeviceSeizure
+
+    incident = factory.SubFactory(IncidentFactory)
+    involvement = factory.SubFactory(
+        InvolvementFactory, incident=factory.SelfAttribute("..incident")
+    )
+    device = "Black iPhone 13 in a red case"
+    seized_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=3))
+    seized_by = factory.SubFactory(UserFactory)
+    switched_off = True
+    stored_where = "Safe in the DSL's office"
+    recorded_by = factory.SelfAttribute("seized_by")
+
+
+class DeletionRequestFactory(factory.django.DjangoModelFactory[DeletionRequest]):
+    """An open request to a pupil of the incident, due tomorrow."""
+
+    class Meta:
+        model = DeletionRequest
+
+    incident = factory.SubFactory(IncidentFactory)
+    involvement = factory.SubFactory(
+        InvolvementFactory, incident=factory.SelfAttribute("..incident")
+    )
+    requested_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=3))
+    requested_by = factory.SubFactory(UserFactory)
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    where = "Her phone, iCloud Photos and Snapchat memories"
+    consequences_explained = True
+    recorded_by = factory.SelfAttribute("requested_by")
+
+
+# --- Agency contacts (issue 6 item 1; 002 §3.6–§3.7) ---------------------------------------
+
+from referrals.models import Agency, AgencyContact  # noqa: E402
+
+
+class AgencyContactFactory(factory.django.DjangoModelFactory[AgencyContact]):
+    """A school's police contact; pass `school=None, trust=…` for a trust default."""
+
+    class Meta:
+        model = AgencyContact
+
+    agency = Agency.POLICE
+    school = factory.SubFactory(SchoolFactory)
+    trust = None
+    name = factory.Sequence(lambda n: f"PC Officer {n}, safer schools officer")
+    phone = "0113 000 0000"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incidents.models import IncidentAccessGrant
+from incidents.services import incident_update
 from safeguarding.models import School
 from tests.factories import IncidentFactory
 
@@ -179,6 +181,15 @@ WORKFLOW_PAGES = [
     ("review:initial", "incident"),
     ("parents:list", "incident"),
     ("closure:close", "incident"),
+    ("closure:reopen", "closed"),
+    ("viewing:record", "incident"),
+    ("risk:assess", "incident"),
+    ("interviews:list", "incident"),
+    ("takedown:list", "incident"),
+    ("devices:list", "incident"),
+    ("agencies:list", "school"),
+    ("meetings:list", "incident"),
+    ("referrals:list", "incident"),
 ]
 
 
@@ -192,13 +203,35 @@ def form_field_names(page: str) -> list[str]:
 
 
 def record_counts() -> dict[str, int]:
-    from incidents.models import Decision, Incident, Involvement, ParentContact
+    from incidents.models import (
+        Decision,
+        DeletionRequest,
+        DeviceSeizure,
+        ImageryViewing,
+        Incident,
+        Interview,
+        Involvement,
+        OnlineReport,
+        ParentContact,
+        RiskAssessment,
+    )
+    from referrals.models import AgencyContact, FollowUp, Meeting, Referral
 
     return {
         "incidents": Incident.history.count(),
         "people": Involvement.objects.count(),
         "decisions": Decision.objects.count(),
         "parents": ParentContact.objects.count(),
+        "viewings": ImageryViewing.objects.count(),
+        "risk assessments": RiskAssessment.objects.count(),
+        "interviews": Interview.objects.count(),
+        "online reports": OnlineReport.history.count(),
+        "device seizures": DeviceSeizure.history.count(),
+        "deletion requests": DeletionRequest.history.count(),
+        "agency contacts": AgencyContact.history.count(),
+        "meetings": Meeting.objects.count(),
+        "referrals": Referral.history.count(),
+        "follow-ups": FollowUp.history.count(),
     }
 
 
@@ -210,6 +243,15 @@ def test_workflow_forms(client, people, url_name, target, data):
 
     incident = IncidentFactory(school=people.school, status="awaiting_review")
     InvolvementFactory(incident=incident)
+    if target == "closed":
+        incident = incident_update(
+            actor=people.dsl,
+            incident=incident,
+            expected_version=incident.version,
+            status="closed",
+            closed_at=timezone.now(),
+            outcome_summary="Closed.",
+        )
     obj = people.school if target == "school" else incident
     url = reverse(url_name, args=[obj.pk])
     client.force_login(people.dsl)
@@ -223,4 +265,65 @@ def test_workflow_forms(client, people, url_name, target, data):
     assert response.status_code in (200, 302, 409)
     if response.status_code != 302:
         assert record_counts() == before  # refused: nothing stored
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(sex=hostile)
+def test_account_details_form(client, people, sex):
+    client.force_login(people.dsl)
+    before = people.dsl.history.count()
+    response = client.post(reverse("account:details"), {"sex": sex})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert people.dsl.history.count() == before
+    assert_escaped(response)
+
+
+def _decision_not_to_refer(people):
+    """An incident managed in school, whose decision awaits the headteacher."""
+    from incidents.review_services import initial_review_record
+    from tests.factories import InvolvementFactory
+
+    incident = IncidentFactory(school=people.school, status="awaiting_review")
+    InvolvementFactory(incident=incident)
+    return initial_review_record(
+        actor=people.dsl,
+        incident=incident,
+        expected_version=incident.version,
+        decided_at=timezone.now(),
+        attendees="DSL, headteacher",
+        answers={},
+        outcome="manage_in_school",
+        rationale="Consensual; both 16.",
+        against_triage_reason="",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url_name", "who"), [("signoff:review", "head"), ("review:correct", "dsl")]
+)
+@HYPOTHESIS
+@given(data=st.data())
+def test_sign_off_and_correction_forms(client, people, url_name, who, data):
+    from incidents.models import Decision, SignOff
+
+    decision = _decision_not_to_refer(people)
+    kwargs = {"incident_id": decision.incident_id}
+    if url_name == "signoff:review":
+        kwargs |= {"kind": "decision", "subject_id": decision.pk}
+    else:
+        kwargs |= {"decision_id": decision.pk}
+    url = reverse(url_name, kwargs=kwargs)
+    client.force_login(getattr(people, who))
+    names = form_field_names(client.get(url).content.decode())
+    assert names, f"no form found on {url_name}"
+    posted = {
+        name: data.draw(st.one_of(hostile, st.integers().map(str)), label=name) for name in names
+    }
+    before = (SignOff.objects.count(), Decision.history.count())
+    response = client.post(url, posted)
+    assert response.status_code in (200, 302, 409)
+    if response.status_code != 302:
+        assert (SignOff.objects.count(), Decision.history.count()) == before
     assert_escaped(response)

@@ -10,6 +10,8 @@ errors (200) and change nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +19,32 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from incidents.document_services import document_upload
+from incidents.models import (
+    ContactMethod,
+    Decision,
+    DecisionKind,
+    DecisionOutcome,
+    Export,
+    ExportKind,
+    ExportStatus,
+    ReportChannel,
+)
+from incidents.pack_services import pack_path
 from incidents.services import restricted_access_grant
-from tests.factories import IncidentFactory, PupilFactory
+from incidents.takedown_services import online_report_record
+from referrals.models import Agency
+from referrals.services import referral_record
+from safeguarding.audit import save_audited
+from tests.factories import (
+    AgencyContactFactory,
+    DeletionRequestFactory,
+    DeviceSeizureFactory,
+    IncidentFactory,
+    PupilFactory,
+)
 from tests.safeguarding.test_uploads import pdf
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +148,113 @@ RULES: dict[str, Rule] = {
         # ctx.incident is still being logged: closing is refused with 409 (conflict).
         post={**LOGIN, "dsl": 409, "deputy": 409, "head": 403, "trust_lead": 403, **NOT_FOUND},
     ),
+    "agencies:list": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # The trust lead keeps the trust's defaults: their empty form shows its errors.
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 200, **NOT_FOUND},
+    ),
+    "agencies:edit": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk, "contact_id": ctx.agency_contact.pk},
+        missing=lambda ctx: {"school_id": ctx.school.pk, "contact_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # A school's own contact: kept by its DSLs, read-only to the trust lead.
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "agencies:retire": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk, "contact_id": ctx.agency_contact.pk},
+        missing=lambda ctx: {"school_id": ctx.school.pk, "contact_id": 999_999},
+        get=only(405),
+        # Empty form: "out of date" shown (200), the contact unchanged.
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "referrals:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "referrals:detail": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk, "referral_id": ctx.referral.pk},
+        missing=lambda ctx: {"incident_id": ctx.incident.pk, "referral_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # Empty form: read as a follow-up, its errors shown (200), nothing recorded.
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "meetings:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "referral_summary:school": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
+    "devices:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "devices:seizure_police": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk, "seizure_id": ctx.seizure.pk},
+        missing=lambda ctx: {"incident_id": ctx.incident.pk, "seizure_id": 999_999},
+        get=only(405),
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    **{
+        f"devices:deletion_{step}": Rule(
+            kwargs=lambda ctx: {"incident_id": ctx.incident.pk, "deletion_id": ctx.deletion.pk},
+            missing=lambda ctx: {"incident_id": ctx.incident.pk, "deletion_id": 999_999},
+            get=only(405),
+            post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+        )
+        for step in ("confirm", "refuse")
+    },
+    "interviews:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "takedown:list": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "takedown:outcome": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk, "report_id": ctx.online_report.pk},
+        missing=lambda ctx: {"incident_id": ctx.incident.pk, "report_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # Empty form: errors shown (200), the report unchanged.
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "risk:assess": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # ctx.incident is still being logged: an assessment is refused with 409 (conflict).
+        post={**LOGIN, "dsl": 409, "deputy": 409, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "viewing:record": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "account:details": Rule(get={**LOGIN, **SIGNED_IN}, post={**LOGIN, **SIGNED_IN}),
+    "closure:reopen": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # ctx.incident is not closed: reopening it is refused with 409 (conflict).
+        post={**LOGIN, "dsl": 409, "deputy": 409, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
     "cases:list": Rule(
         kwargs=lambda ctx: {"school_id": ctx.school.pk},
         missing=lambda ctx: {"school_id": 999_999},
@@ -142,6 +273,66 @@ RULES: dict[str, Rule] = {
         get={**LOGIN, **READERS, **NOT_FOUND},
         post=only(405),
     ),
+    "signoff:queue": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        # The headteacher's page: readers who may not sign off are refused (403).
+        get={**LOGIN, "head": 200, "dsl": 403, "deputy": 403, "trust_lead": 403, **NOT_FOUND},
+        post=only(405),
+    ),
+    "signoff:review": Rule(
+        kwargs=lambda ctx: {
+            "incident_id": ctx.incident.pk,
+            "kind": "decision",
+            "subject_id": ctx.decision.pk,
+        },
+        missing=lambda ctx: {"incident_id": 999_999, "kind": "decision", "subject_id": 1},
+        get={**LOGIN, "head": 200, "dsl": 403, "deputy": 403, "trust_lead": 403, **NOT_FOUND},
+        # Empty form: errors shown (200), nothing signed.
+        post={**LOGIN, "head": 200, "dsl": 403, "deputy": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "review:correct": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk, "decision_id": ctx.decision.pk},
+        missing=lambda ctx: {"incident_id": ctx.incident.pk, "decision_id": 999_999},
+        get={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+        post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
+    ),
+    "audit:incident": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        post=only(405),
+    ),
+    "audit:access": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        # Who looked at a record: its DSLs and the headteacher, not the trust lead.
+        get={**LOGIN, **MANAGERS, "head": 200, "trust_lead": 403, **NOT_FOUND},
+        post=only(405),
+    ),
+    "exports:incident": Rule(
+        kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
+        missing=lambda ctx: {"incident_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # Empty form: no version chosen, 400 with the error named; nothing exported.
+        post={**LOGIN, **dict.fromkeys(READERS, 400), **NOT_FOUND},
+    ),
+    "packs:new": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk},
+        missing=lambda ctx: {"school_id": 999_999},
+        get={**LOGIN, **READERS, **NOT_FOUND},
+        # Empty form: no dates, 400 with the fields named; nothing requested.
+        post={**LOGIN, **dict.fromkeys(READERS, 400), **NOT_FOUND},
+    ),
+    **{
+        f"packs:{page}": Rule(
+            kwargs=lambda ctx: {"school_id": ctx.school.pk, "export_id": ready_pack(ctx).pk},
+            missing=lambda ctx: {"school_id": ctx.school.pk, "export_id": uuid.uuid4()},
+            get={**LOGIN, **READERS, **NOT_FOUND},
+            post=only(405),
+        )
+        for page in ("detail", "download")
+    },
     "incidents:restricted_access_end": Rule(
         kwargs=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": ctx.grant.pk},
         missing=lambda ctx: {"incident_id": ctx.restricted.pk, "grant_id": 999_999},
@@ -181,6 +372,12 @@ class Context:
     grant: Any
     document: Any
     pupil: Any
+    online_report: Any
+    seizure: Any
+    deletion: Any
+    agency_contact: Any
+    referral: Any
+    decision: Any
 
 
 @pytest.fixture
@@ -199,7 +396,69 @@ def ctx(people, settings, tmp_path):
         upload=SimpleUploadedFile("form.pdf", pdf()),
     )
     pupil = PupilFactory(school=people.school)
-    return Context(people, people.school, incident, restricted, grant, document, pupil)
+    online_report = online_report_record(
+        actor=people.dsl,
+        incident=incident,
+        platform="Instagram",
+        channel=ReportChannel.PLATFORM,
+        reported_at=timezone.now() - dt.timedelta(hours=1),
+        reported_by="The pupil with the DSL's help",
+    )
+    seizure = DeviceSeizureFactory(incident=incident)
+    deletion = DeletionRequestFactory(incident=incident)
+    return Context(
+        people,
+        people.school,
+        incident,
+        restricted,
+        grant,
+        document,
+        pupil,
+        online_report,
+        seizure,
+        deletion,
+        AgencyContactFactory(school=people.school),
+        referral_record(
+            actor=people.dsl,
+            incident=incident,
+            agency=Agency.POLICE,
+            made_at=timezone.now() - dt.timedelta(hours=1),
+            method=ContactMethod.PHONE,
+            reasons="An adult is involved (002 §3.3).",
+        ),
+        save_audited(
+            Decision(
+                incident=incident,
+                kind=DecisionKind.INITIAL_REVIEW,
+                outcome=DecisionOutcome.MANAGE_IN_SCHOOL,
+                rationale="Consensual; both 16.",
+                decided_at=timezone.now() - dt.timedelta(hours=1),
+                decided_by=people.dsl,
+            ),
+            actor=people.dsl,
+        ),
+    )
+
+
+def ready_pack(ctx: Context) -> Export:
+    """A finished caseload pack of the school, its file written: made only by the rules
+    that need one, so the other cases do not pay for it."""
+    export = save_audited(
+        Export(
+            kind=ExportKind.SCHOOL_PACK,
+            school=ctx.school,
+            requested_by=ctx.people.dsl,
+            date_from=dt.date(2026, 9, 1),
+            date_to=dt.date(2026, 11, 1),
+            status=ExportStatus.READY,
+            file_name="pack.pdf",
+            finished_at=timezone.now(),
+        ),
+        actor=ctx.people.dsl,
+    )
+    pack_path(export).parent.mkdir(parents=True, exist_ok=True)
+    pack_path(export).write_bytes(pdf())
+    return export
 
 
 CASES = [

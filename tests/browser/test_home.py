@@ -42,7 +42,8 @@ def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo,
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
     expect(page).to_have_url(live_server.url + "/")
-    row = page.get_by_role("row", name="Riverside Academy")
+    schools = page.get_by_role("table", name="Schools and your role in each")
+    row = schools.get_by_role("row", name="Riverside Academy")
     expect(row).to_contain_text("Designated safeguarding lead")
     expect(page.get_by_role("row", name="Colegio")).to_have_count(0)
     assert axe_violations(page) == []

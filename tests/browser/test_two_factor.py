@@ -64,7 +64,8 @@ def test_new_dsl_sets_up_two_factor_then_signs_in_with_a_recovery_code(
     assert axe_violations(page) == []
     page.get_by_role("button", name="I have saved my recovery codes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your schools")
-    expect(page.get_by_role("row", name="Riverside Academy")).to_contain_text(
+    schools = page.get_by_role("table", name="Schools and your role in each")
+    expect(schools.get_by_role("row", name="Riverside Academy")).to_contain_text(
         "Designated safeguarding lead"
     )
 

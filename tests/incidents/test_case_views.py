@@ -15,11 +15,33 @@ from django.utils import timezone
 
 from incidents.case_selectors import caseload_for_user, incident_timeline
 from incidents.document_services import document_upload
-from incidents.models import ContactMethod, DecisionKind, DecisionOutcome
+from incidents.interview_services import interview_record
+from incidents.models import (
+    ContactMethod,
+    DecisionKind,
+    DecisionOutcome,
+    DeletionRequest,
+    DeviceSeizure,
+    ImageryViewing,
+    Interview,
+    OnlineReport,
+    ReportChannel,
+    ReportOutcome,
+    RiskAssessment,
+    ViewingReason,
+)
 from incidents.services import decision_record, parent_contact_record, restricted_access_grant
+from incidents.takedown_services import online_report_outcome_record, online_report_record
+from incidents.viewing_services import imagery_viewing_record
 from referrals.models import Agency
-from referrals.services import referral_record
-from tests.factories import IncidentFactory, InvolvementFactory, PupilFactory
+from referrals.services import follow_up_record, referral_record
+from tests.factories import (
+    DeletionRequestFactory,
+    DeviceSeizureFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    PupilFactory,
+)
 from tests.safeguarding.test_uploads import pdf
 
 pytestmark = pytest.mark.django_db
@@ -261,18 +283,30 @@ def test_a_decision_to_manage_in_school_awaits_sign_off(client, people, incident
     assert b"Headteacher sign-off awaited" in response.content
 
 
-@pytest.mark.parametrize(("days", "awaited"), [(6, False), (8, True)])
-def test_referral_outcome_is_awaited_after_seven_days(people, days, awaited):
+@pytest.mark.parametrize(("due_in_hours", "due"), [(1, False), (-1, True)])
+def test_a_referral_not_answered_by_its_due_time_needs_a_follow_up(people, due_in_hours, due):
     incident = IncidentFactory(school=people.school, came_to_light_at=ago(days=10))
-    referral_record(
+    referral = referral_record(
         actor=people.dsl,
         incident=incident,
         agency=Agency.POLICE,
-        made_at=ago(days=days),
+        made_at=ago(days=6),
         method=ContactMethod.PHONE,
         reasons="Adult involved",
+        response_due_at=ago(hours=-due_in_hours),
     )
-    assert (row_for(people, incident).flags == ["Referral outcome awaited"]) is awaited
+    assert (row_for(people, incident).flags == ["Referral follow-up due"]) is due
+    # Chasing it, with the next chase due tomorrow, clears the flag until then.
+    follow_up_record(
+        actor=people.dsl,
+        referral=referral,
+        chased_at=ago(minutes=5),
+        spoke_to="PC Shah, safer schools",
+        method=ContactMethod.PHONE,
+        said="Asked for an update; promised by tomorrow.",
+        next_due_at=ago(days=-1),
+    )
+    assert row_for(people, incident).flags == []
 
 
 def test_a_referral_with_its_outcome_is_not_awaited(people):
@@ -490,8 +524,84 @@ def test_incident_page_makes_the_same_queries_for_1_and_10_entries(client, peopl
     busy.triage_assessments.create(
         policy="all", facts={}, result={}, immediate_referral=False, recommendation="x"
     )
-    assert len(incident_timeline(busy)) >= 10
+    for pictured in busy.involvements.all():
+        respond_to(people, busy, pictured)
+    assert len(incident_timeline(busy)) >= 25
     assert queries(client, reverse("cases:detail", args=[busy.pk])) == one
+
+
+def respond_to(people, incident, person):
+    """One of each record of the school's response, about `person`."""
+    person.is_pictured = True
+    person.save()
+    people.dsl.sex = person.person_sex
+    people.dsl.save()
+    RiskAssessment.objects.create(
+        incident=incident, summary="Low risk.", assessed_at=ago(days=2), assessed_by=people.dsl
+    )
+    imagery_viewing_record(
+        actor=people.dsl,
+        incident=incident,
+        pictured=person,
+        viewer=people.dsl,
+        reason=ViewingReason.UNAVOIDABLE,
+        reason_details="Shown to a teacher.",
+        viewed_at=ago(days=2),
+        present="No one else",
+        headteacher_informed_at=ago(days=2),
+        what_followed="Reported for take-down.",
+    )
+    DeviceSeizureFactory(incident=incident, involvement=person, handed_to_police_at=ago(hours=1),
+                         handed_to="PC Shah 123")  # fmt: skip
+    DeletionRequestFactory(incident=incident, involvement=person, confirmed_at=ago(hours=1),
+                           confirmation="Showed the deleted folders.")  # fmt: skip
+    interview_record(
+        actor=people.dsl,
+        incident=incident,
+        involvement=person,
+        held_at=ago(days=1),
+        conducted_by=people.dsl,
+        others_present="",
+        child_told_of_record=True,
+        record="Talked it through.",
+    )
+    report = online_report_record(
+        actor=people.dsl,
+        incident=incident,
+        platform="Snapchat",
+        channel=ReportChannel.PLATFORM,
+        reported_at=ago(days=1),
+        reported_by="The DSL",
+    )
+    online_report_outcome_record(
+        actor=people.dsl,
+        report=report,
+        expected_version=report.version,
+        outcome=ReportOutcome.REMOVED,
+        outcome_at=ago(hours=2),
+        notes="",
+    )
+
+
+def test_the_timeline_has_an_entry_for_every_response_record(client, people, incident, involvement):
+    respond_to(people, incident, involvement)
+    titles = [entry.title for entry in incident_timeline(incident)]
+    for model in (RiskAssessment, ImageryViewing, DeviceSeizure, DeletionRequest, Interview,
+                  OnlineReport):  # fmt: skip
+        assert model.objects.filter(incident=incident).count() == 1
+    assert titles == [
+        "Incident logged",
+        "Risk assessment (002 §3.4, Annex A)",
+        "Imagery viewed by Dana Lead",
+        "Conversation with Chloe Hirst",
+        "Reported for take-down: Snapchat",
+        "Device taken from Chloe Hirst",
+        "Chloe Hirst asked to delete the imagery",
+        "Snapchat: removed",
+        "Chloe Hirst's device handed to the police",
+        "Chloe Hirst confirmed deleting the imagery",
+        "Chloe Hirst added",  # recorded now; everything else is backdated
+    ]
 
 
 def test_chronology_makes_the_same_queries_for_1_and_5_incidents(client, people, involvement):
@@ -508,3 +618,61 @@ def test_log_an_incident_link_only_for_those_who_may(client, people, who, shown)
     client.force_login(getattr(people, who))
     page = client.get(reverse("cases:list", args=[people.school.pk])).content.decode()
     assert (reverse("log:start", args=[people.school.pk]) in page) is shown
+
+
+# --- The home dashboard (issue 5 item 1) -------------------------------------------------
+
+
+def test_home_lists_the_open_incidents_of_every_school_the_user_reads(client, people, restricted):
+    ours = IncidentFactory(school=people.school, reference="RA-2026-0005")
+    InvolvementFactory(incident=ours, pupil__school=people.school)
+    IncidentFactory(
+        school=people.school,
+        reference="RA-2026-0006",
+        status="closed",
+        closed_at=ago(days=1),
+        outcome_summary="Done.",
+    )
+    theirs = IncidentFactory(school=people.other_school, reference="CS-2026-0001")
+    # A day after it came to light, nobody's parents have been told: flagged.
+    ours.came_to_light_at = ago(days=2)
+    ours.save()
+
+    dsl_page = get(client, people.dsl, reverse("home")).content.decode()
+    assert "RA-2026-0005" in dsl_page
+    assert "Parent contact not recorded" in dsl_page
+    assert "RA-2026-0006" not in dsl_page  # closed
+    assert theirs.reference not in dsl_page  # another school
+    assert restricted.reference not in dsl_page  # restricted, not granted
+
+    lead_page = get(client, people.trust_lead, reverse("home")).content.decode()
+    assert "RA-2026-0005" in lead_page and theirs.reference in lead_page
+    assert people.other_school.name in lead_page
+
+    staff_page = get(client, people.staff, reverse("home")).content.decode()
+    assert "RA-2026-0005" not in staff_page
+    assert "Open incidents in your schools" not in staff_page
+    assert 'name="q"' not in staff_page
+
+
+def test_home_pupil_search_covers_the_readable_schools_only(client, people):
+    ours = PupilFactory(school=people.school, given_name="Amelia", family_name="Stone")
+    theirs = PupilFactory(school=people.other_school, given_name="Amelia", family_name="Stone")
+    page = get(client, people.dsl, reverse("home") + "?q=amelia+stone").content.decode()
+    assert reverse("cases:pupil", args=[ours.pk]) in page
+    assert reverse("cases:pupil", args=[theirs.pk]) not in page
+    assert "Amelia Stone" in page and people.school.name in page
+    by_upn = get(client, people.trust_lead, reverse("home") + f"?q={theirs.upn}").content.decode()
+    assert reverse("cases:pupil", args=[theirs.pk]) in by_upn
+    nothing = get(client, people.staff, reverse("home") + "?q=amelia").content.decode()
+    assert "Amelia" not in nothing
+
+
+def test_home_makes_the_same_queries_for_2_and_12_open_incidents(client, people):
+    client.force_login(people.trust_lead)
+    for _ in range(2):
+        busy_incident(people, 1)
+    few = queries(client, reverse("home"))
+    for _ in range(10):
+        busy_incident(people, 2)
+    assert queries(client, reverse("home")) == few

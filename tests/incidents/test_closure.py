@@ -4,11 +4,13 @@ refusals: still being logged, already closed, a form read before a colleague's s
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentStatus
-from incidents.services import incident_update
+from incidents.models import DecisionKind, DecisionOutcome, Incident, IncidentStatus, Reopening
+from incidents.services import decision_record, incident_reopen, incident_update
+from safeguarding.audit import StaleEditError
 from tests.factories import IncidentFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,127 @@ def test_a_form_closed_by_a_colleague_meanwhile_is_refused(client, people, incid
     assert response.status_code == 409
     incident.refresh_from_db()
     assert incident.outcome_summary == "Closed by Cal."
+
+
+# --- Reopening ---------------------------------------------------------------------------
+
+
+def reopen_url(incident: Incident) -> str:
+    return reverse("closure:reopen", kwargs={"incident_id": incident.pk})
+
+
+@pytest.fixture
+def closed(people, incident):
+    return incident_update(
+        actor=people.dsl,
+        incident=incident,
+        expected_version=1,
+        status=IncidentStatus.CLOSED,
+        closed_at=timezone.now(),
+        outcome_summary="First summary.",
+    )
+
+
+REASON = "The image has been shared again in Year 11."
+
+
+@pytest.mark.parametrize(
+    ("who", "get_status", "post_status"),
+    [(who, 200, 200) for who in WRITERS]
+    + [(who, 200, 403) for who in READERS]
+    + [(who, 404, 404) for who in STRANGERS],
+)
+def test_reopen_matrix(client, people, closed, who, get_status, post_status):
+    client.force_login(getattr(people, who))
+    assert client.get(reopen_url(closed)).status_code == get_status
+    assert client.post(reopen_url(closed), {}).status_code == post_status
+    closed.refresh_from_db()
+    assert (closed.status, closed.version) == (IncidentStatus.CLOSED, 2)
+
+
+@pytest.mark.parametrize(
+    ("decision", "status"),
+    [
+        (None, IncidentStatus.AWAITING_REVIEW),
+        (DecisionOutcome.MANAGE_IN_SCHOOL, IncidentStatus.MANAGED_IN_SCHOOL),
+        (DecisionOutcome.REFER_POLICE, IncidentStatus.REFERRED),
+    ],
+)
+def test_reopening_returns_the_case_to_where_its_decisions_put_it(
+    client, people, closed, decision, status
+):
+    if decision is not None:
+        decision_record(
+            actor=people.dsl,
+            incident=closed,
+            kind=DecisionKind.INITIAL_REVIEW,
+            outcome=decision,
+            rationale="Decided at the meeting.",
+            decided_at=timezone.now(),
+        )
+    client.force_login(people.deputy)
+    response = client.post(reopen_url(closed), {"reason": REASON, "version": "2"})
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert (closed.status, closed.closed_at, closed.outcome_summary) == (status, None, "")
+    reopening = Reopening.objects.get(incident=closed)
+    assert (reopening.reason, reopening.previous_outcome_summary, reopening.reopened_by) == (
+        REASON,
+        "First summary.",
+        people.deputy,
+    )
+    assert reopening.history.get().history_user == people.deputy
+    assert closed.history.filter(outcome_summary="First summary.").exists()
+
+
+def test_the_reason_to_reopen_is_required(client, people, closed):
+    client.force_login(people.dsl)
+    response = client.post(reopen_url(closed), {"reason": "  ", "version": "2"})
+    assert response.status_code == 200
+    assert "Why is the case being reopened?: Enter why the case is being reopened." in (
+        response.content.decode()
+    )
+    closed.refresh_from_db()
+    assert closed.status == IncidentStatus.CLOSED
+    assert not Reopening.objects.exists()
+
+
+def test_an_open_case_cannot_be_reopened(client, people, incident):
+    client.force_login(people.dsl)
+    page = client.get(reopen_url(incident)).content.decode()
+    assert "Only a closed case can be reopened." in page
+    assert 'name="reason"' not in page
+    response = client.post(reopen_url(incident), {"reason": REASON, "version": "1"})
+    assert response.status_code == 409
+    with pytest.raises(ValidationError, match="Only a closed case"):
+        incident_reopen(actor=people.dsl, incident=incident, expected_version=1, reason=REASON)
+    assert not Reopening.objects.exists()
+
+
+def test_a_stale_reopening_is_refused_and_nothing_is_recorded(people, closed):
+    with pytest.raises(StaleEditError):
+        incident_reopen(actor=people.dsl, incident=closed, expected_version=1, reason=REASON)
+    assert not Reopening.objects.exists()
+    closed.refresh_from_db()
+    assert closed.status == IncidentStatus.CLOSED
+
+
+def test_the_chronology_shows_the_closure_and_the_reopening(client, people, closed):
+    incident_reopen(actor=people.deputy, incident=closed, expected_version=2, reason=REASON)
+    closed.refresh_from_db()
+    incident_update(
+        actor=people.dsl,
+        incident=closed,
+        expected_version=closed.version,
+        status=IncidentStatus.CLOSED,
+        closed_at=timezone.now(),
+        outcome_summary="Second summary.",
+    )
+    client.force_login(people.head)
+    page = client.get(reverse("cases:detail", kwargs={"incident_id": closed.pk})).content.decode()
+    reopened = page.index("Case reopened")
+    closed_again = page.index("Case closed")
+    assert reopened < closed_again
+    assert REASON in page and "First summary." in page and "Second summary." in page
+    assert page.count("Case closed") == 1
+    assert reverse("closure:reopen", kwargs={"incident_id": closed.pk}) in page

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from incidents.models import Incident, IncidentStatus
 from incidents.services import incident_update
@@ -179,6 +180,8 @@ def test_start_creates_an_incident_still_being_logged(client, people):
         ),
         ({"came_to_light_on_0": "31", "came_to_light_on_1": "2"}, "Date it came to light",
          "The date must be a real date.", 'value="31"'),
+        ({"came_to_light_on_1": "2147483648"}, "Date it came to light",
+         "The date must be a real date.", 'value="2147483648"'),
         ({"came_to_light_on_1": ""}, "Date it came to light", "must include a month", None),
         ({"came_to_light_on_2": "26"}, "Date it came to light", "4 numbers", 'value="26"'),
         (
@@ -269,7 +272,7 @@ def test_adding_a_pupil_stores_roles_and_flags_and_triages(client, people, incid
     assert (person.pupil, person.kind, person.roles) == (pupil, "pupil", ["pictured", "sender"])
     assert person.coerced and not person.blackmailed
     page = client.get(step_url("people", incident)).content.decode()
-    assert pupil.full_name in page and "Pictured, Sent it" in page
+    assert escape(pupil.full_name) in page and "Pictured, Sent it" in page
     assert "Coerced or pressured into it" in page
     assert "coercion" in page  # the triage panel: a criterion fired
     assert "Immediate referral" in page
@@ -559,3 +562,42 @@ def test_step_pages_make_the_same_queries_for_1_or_6_people(client, people, step
     with CaptureQueriesContext(connection) as six:
         assert client.get(step_url(step, large), query).status_code == 200
     assert len(one) == len(six), [q["sql"] for q in six]
+
+
+# --- the sex of someone not on roll (002 §5.1: who may view imagery depends on it) -------
+
+
+@pytest.mark.parametrize(("posted", "stored"), [("M", "M"), ("F", "F"), ("", "")])
+def test_someone_elses_sex_is_recorded_if_known(client, people, incident, posted, stored):
+    client.force_login(people.dsl)
+    page = client.get(step_url("people", incident)).content.decode()
+    assert 'name="other-sex"' in page and "Sex, if known" in page
+    response = client.post(
+        step_url("people", incident),
+        {
+            "add": "other",
+            "other-kind": "child",
+            "other-description": "Year 9 pupil at Hill School",
+            "other-sex": posted,
+            "other-roles": ["pictured"],
+            "other-social_care": "none",
+        },
+    )
+    assert response.status_code == 302
+    assert incident.involvements.get().sex == stored
+
+
+def test_an_unknown_sex_is_refused_naming_the_field(client, people, incident):
+    client.force_login(people.dsl)
+    data = {
+        "add": "other",
+        "other-kind": "adult",
+        "other-description": "Coach",
+        "other-sex": "X",
+        "other-roles": ["requester"],
+        "other-social_care": "none",
+    }
+    response = client.post(step_url("people", incident), data)
+    assert response.status_code == 200
+    assert "Sex, if known: Choose female, male or not known." in response.content.decode()
+    assert not incident.involvements.exists()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents import parent_advice
-from incidents.models import Incident, ParentContact, PersonKind
+from incidents.models import Incident, ParentContact, ParentContactPurpose, PersonKind
 from tests.factories import IncidentFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def informed_data(child, **overrides):
     return {
         "record": "informed",
         "informed-involvement": str(child.pk),
+        "informed-purpose": "incident",
         "informed-contact_name": "Maria Hirst",
         "informed-relationship": "mother",
         "informed-method": "in_person",
@@ -266,4 +267,43 @@ def test_a_closed_incident_refuses_new_records(client, people, incident, child):
     assert "This incident is closed" in page
     assert 'action="/incidents' not in page
     assert client.post(url(incident), informed_data(child)).status_code == 409
+    assert not ParentContact.objects.exists()
+
+
+def test_the_call_a_seizure_needs_is_recorded_here_with_its_purpose(
+    client, people, incident, child
+):
+    """The devices page links here with ?purpose=device_removed; the call then clears its
+    prompt (002 §3.5)."""
+    client.force_login(people.dsl)
+    page = client.get(url(incident) + "?purpose=device_removed").content.decode()
+    assert re.search(r'<input[^>]*value="device_removed"[^>]*checked', page)
+    response = client.post(
+        url(incident), informed_data(child, **{"informed-purpose": "device_removed"})
+    )
+    assert response.status_code == 302
+    contact = ParentContact.objects.get()
+    assert contact.purpose == ParentContactPurpose.DEVICE_REMOVED
+    assert "A device is being removed from the child" in client.get(url(incident)).content.decode()
+
+
+@pytest.mark.parametrize("purpose", ["", "no_device_search", "device_refused", "stolen"])
+def test_a_purpose_not_offered_here_is_refused_naming_the_field(
+    client, people, incident, child, purpose
+):
+    client.force_login(people.dsl)
+    response = client.post(url(incident), informed_data(child, **{"informed-purpose": purpose}))
+    assert response.status_code == 200
+    assert "Why were they contacted?: Choose why they were contacted" in response.content.decode()
+    assert not ParentContact.objects.exists()
+
+
+def test_parents_are_not_told_through_an_online_form(client, people, incident, child):
+    client.force_login(people.dsl)
+    assert 'value="online_form"' not in client.get(url(incident)).content.decode()
+    response = client.post(
+        url(incident), informed_data(child, **{"informed-method": "online_form"})
+    )
+    assert response.status_code == 200
+    assert "How were they informed?" in response.content.decode()
     assert not ParentContact.objects.exists()

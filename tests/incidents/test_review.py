@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from incidents.models import (
     Decision,
@@ -375,3 +376,13 @@ def test_missing_version_is_refused(client, people):
     assert response.status_code == 200
     assert "This form is out of date" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_each_note_is_labelled_with_its_question_for_screen_readers(client, people, awaiting):
+    """The notes all read "Note (optional)" on screen; a hidden part of each label names
+    the question, so a screen reader tells them apart."""
+    client.force_login(people.dsl)
+    page = client.get(url(awaiting)).content.decode()
+    for question in QUESTIONS:
+        hidden = f'<span class="govuk-visually-hidden">, about: {escape(question.text)}</span>'
+        assert hidden in page

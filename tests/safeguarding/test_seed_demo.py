@@ -276,6 +276,13 @@ def test_the_demo_dsl_signs_in_with_the_printed_code(output: str, client) -> Non
     assert "Riverside Academy" in client.get(reverse("home")).content.decode()
 
 
+def test_the_sign_in_address_is_where_make_run_serves(db, settings) -> None:
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", "--url", "http://127.0.0.1:8124/", stdout=out)
+    assert "Sign in at http://127.0.0.1:8124/ with" in out.getvalue()
+
+
 def test_output_lists_the_demo_logins_and_the_password(output: str) -> None:
     assert DEMO_URL in output
     assert DEMO_PASSWORD in output

@@ -28,6 +28,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from incidents.device_services import (
+    deletion_confirm,
+    deletion_request_record,
+    seizure_police_update,
+    seizure_record,
+)
+from incidents.interview_services import interview_record
 from incidents.models import (
     CameToLight,
     ContactMethod,
@@ -36,7 +43,9 @@ from incidents.models import (
     Incident,
     IncidentStatus,
     Involvement,
+    ParentContactPurpose,
     PersonKind,
+    SignOffAction,
 )
 from incidents.services import (
     decision_record,
@@ -44,7 +53,10 @@ from incidents.services import (
     involvement_add,
     parent_contact_record,
 )
-from referrals.models import Agency, ReferralOutcome, ReferralStatus
+from incidents.signoff import sign_off_items
+from incidents.signoff_services import sign_off_record
+from referrals.agency_services import agency_contact_add
+from referrals.models import Agency, AgencyContact, ReferralOutcome, ReferralStatus
 from referrals.services import referral_record
 from safeguarding.ages import age_on
 from safeguarding.audit import save_audited
@@ -75,6 +87,7 @@ SHORT_ROLES: dict[str, str] = {
     Role.DSL: "DSL",
     Role.DEPUTY_DSL: "Deputy DSL",
     Role.HEADTEACHER: "Headteacher",
+    Role.ACTING_HEADTEACHER: "Acting headteacher",
     Role.STAFF: "Staff member",
     Role.TRUST_LEAD: "Trust safeguarding lead",
 }
@@ -88,6 +101,11 @@ class Command(BaseCommand):
         "(development only: needs DJANGO_DEBUG=true)."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--url", default=DEMO_URL, help="Where the app is served, for the sign-in message."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(REFUSAL)
@@ -97,9 +115,9 @@ class Command(BaseCommand):
                 created = Seeder(now=timezone.now()).run()
         except ValidationError as error:
             raise CommandError("The demo data was refused: " + " ".join(error.messages)) from error
-        self._report(created)
+        self._report(created, url=options["url"])
 
-    def _report(self, created: Counter[str]) -> None:
+    def _report(self, created: Counter[str], *, url: str) -> None:
         if created:
             made = ", ".join(f"{name} {count}" for name, count in created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {made}."))
@@ -107,7 +125,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo data is already in place; nothing was added.")
         self.stdout.write("")
         self.stdout.write(
-            f"Sign in at {DEMO_URL} with any of these accounts (password: {DEMO_PASSWORD}):"
+            f"Sign in at {url} with any of these accounts (password: {DEMO_PASSWORD}):"
         )
         rows = [("email", "role", "two-factor", "school")]
         for spec in SCHOOLS:
@@ -293,6 +311,133 @@ def _draw_name(
             return given_name, family_name
 
 
+# --- Agency contacts (issue 6 item 1) ----------------------------------------------------
+
+
+class DemoContact(NamedTuple):
+    agency: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    notes: str = ""
+
+
+#: The trust's defaults: the public services 002 Annex C names, with its numbers and sites.
+TRUST_AGENCY_CONTACTS = (
+    DemoContact(
+        Agency.CEOP,
+        "CEOP Safety Centre",
+        website="www.ceop.police.uk/safety-centre",
+        notes="Report here if you are concerned a child is being sexually abused, exploited or "
+        "groomed online, or is contacted by people they do not know who have seen the image "
+        "(002 Annex A, Annex C).",
+    ),
+    DemoContact(
+        Agency.REPORT_REMOVE,
+        "Internet Watch Foundation (IWF)",
+        website="www.iwf.org.uk",
+        notes="For a sexual image of anyone under 18 on a site with no reporting function: "
+        "the IWF can get it removed (002 Annex C).",
+    ),
+    DemoContact(
+        Agency.REPORT_REMOVE,
+        "Childline Report Remove",
+        website="www.childline.org.uk",
+        notes="Helps a young person under 18 get a nude image of themselves removed online "
+        "(with the IWF); find 'Report Remove' on the Childline site.",
+    ),
+    DemoContact(
+        Agency.CHILDLINE,
+        "Childline",
+        phone="0800 1111",
+        website="https://www.childline.org.uk/Pages/Home.aspx",
+        notes="Direct support for children and young people, including about sharing "
+        "sexual imagery; also if a child reported the imagery and it was not removed "
+        "(002 Annex A, Annex C).",
+    ),
+    DemoContact(
+        Agency.NSPCC,
+        "NSPCC adults helpline",
+        phone="0808 800 5002",
+        notes="Support for parents and other adults on online safety, with O2 (002 Annex C).",
+    ),
+    DemoContact(
+        Agency.OTHER,
+        "Professionals Online Safety Helpline (POSH)",
+        phone="0844 381 4772",
+        website="http://www.saferinternet.org.uk/about/helpline",
+        notes="For staff with an online safety concern, e.g. imagery not removed after "
+        "reporting it (002 Annex A, Annex C). Number as 002 gives it: check it is current.",
+    ),
+)
+
+#: Each school's own contacts: example details (0113 000 …, .example addresses) that a
+#: real school replaces with its officer's and its local authority's.
+SCHOOL_AGENCY_CONTACTS: dict[str, tuple[DemoContact, ...]] = {
+    "riverside": (
+        DemoContact(
+            Agency.POLICE,
+            "PC Jordan Hale, safer schools officer (example)",
+            phone="0113 000 0101",
+            email="safer.schools.leeds@police.example",
+            notes="Example details. Direct support on preventing and managing incidents; "
+            "term time, Monday to Friday (002 §3.7).",
+        ),
+        DemoContact(
+            Agency.POLICE,
+            "Police non-emergency: 101",
+            phone="101",
+            notes="The call handler deals with every kind of crime. Once you name the children, "
+            "the police must record and investigate (002 §3.7).",
+        ),
+        DemoContact(
+            Agency.POLICE,
+            "Police emergency: 999",
+            phone="999",
+            notes="A child in immediate danger.",
+        ),
+        DemoContact(
+            Agency.SOCIAL_CARE,
+            "Leeds MASH duty line (example)",
+            phone="0113 000 0000",
+            email="mash.duty@leeds.example",
+            notes="Example details. Out of hours: the emergency duty team, 0113 000 0999 "
+            "(example). Have the child's details and your concerns ready (002 §4.0).",
+        ),
+    ),
+    "costa": (
+        DemoContact(
+            Agency.POLICE,
+            "Agente Plan Director, Policía Nacional Málaga (example)",
+            phone="+34 952 000 000",
+            email="plan.director.malaga@policia.example",
+            notes="Example details. The Plan Director officers visit schools about online "
+            "safety and can advise on incidents.",
+        ),
+        DemoContact(
+            Agency.POLICE,
+            "Policía Nacional: 091",
+            phone="091",
+            notes="To report a crime that is not an emergency.",
+        ),
+        DemoContact(
+            Agency.POLICE,
+            "Emergencies: 112",
+            phone="112",
+            notes="A child in immediate danger (Spain's 999).",
+        ),
+        DemoContact(
+            Agency.SOCIAL_CARE,
+            "Servicios Sociales Comunitarios, Málaga (example)",
+            phone="+34 952 000 001",
+            email="servicios.sociales@malaga.example",
+            notes="Example details. The local children's services duty line.",
+        ),
+    ),
+}
+
+
 # --- The seed ---------------------------------------------------------------------------
 
 
@@ -327,14 +472,18 @@ class Seeder:
         trust = self._trust()
         trust_lead = self._user(TRUST_LEAD.email, TRUST_LEAD.full_name)
         self._authenticator(trust_lead)
+        for contact in TRUST_AGENCY_CONTACTS:
+            self._agency_contact(contact, trust_lead, trust=trust)
         for spec in SCHOOLS:
             school = self._school(spec, trust)
-            staff = {a.role: self._user(a.email, a.full_name) for a in spec.staff}
+            staff = {a.role: self._user(a.email, a.full_name, sex=a.sex) for a in spec.staff}
             for role, user in staff.items():
                 self._grant(user, school, role)
                 if role in settings.TWO_FACTOR_ROLES:
                     self._authenticator(user)
             self._grant(trust_lead, school, Role.TRUST_LEAD)
+            for contact in SCHOOL_AGENCY_CONTACTS[spec.key]:
+                self._agency_contact(contact, staff[Role.DSL], school=school)
             moments = {key: self._moment(m) for key, m in spec.incident_times.items()}
             pupils = self._pupils(spec, school, moments)
             if school.incidents.exists():
@@ -357,11 +506,17 @@ class Seeder:
         day = timezone.localdate(self.now) - dt.timedelta(days=moment.days_ago)
         return timezone.make_aware(dt.datetime.combine(day, dt.time(moment.hour, moment.minute)))
 
-    def _user(self, email: str, full_name: str, *, operator: bool = False) -> User:
+    def _user(self, email: str, full_name: str, *, sex: str = "", operator: bool = False) -> User:
         user = User.objects.filter(email=email).first()
         if user is not None:
             return user
-        user = User(email=email, full_name=full_name, is_staff=operator, is_superuser=operator)
+        user = User(
+            email=email,
+            full_name=full_name,
+            sex=sex,
+            is_staff=operator,
+            is_superuser=operator,
+        )
         user.set_password(DEMO_PASSWORD)
         # The operator's own account is the first row: it names itself in its history.
         save_audited(user, actor=user if operator else self.operator)
@@ -411,6 +566,23 @@ class Seeder:
             membership_grant(user=user, school=school, role=role, granted_by=self.operator)
             self.created["roles"] += 1
 
+    def _agency_contact(
+        self,
+        contact: DemoContact,
+        actor: User,
+        *,
+        school: School | None = None,
+        trust: Trust | None = None,
+    ) -> None:
+        """A contact of the school (added by its DSL) or a trust default (by the trust
+        lead), unless one of that agency and name is already there."""
+        if AgencyContact.objects.filter(
+            school=school, trust=trust, agency=contact.agency, name=contact.name
+        ).exists():
+            return
+        agency_contact_add(actor=actor, school=school, trust=trust, **contact._asdict())
+        self.created["agency contacts"] += 1
+
     def _pupils(
         self, spec: SchoolSpec, school: School, moments: dict[str, dt.datetime]
     ) -> dict[str, Pupil]:
@@ -456,6 +628,20 @@ def _status(incident: Incident, status: str, actor: User, **fields: Any) -> None
     save_audited(incident, actor=actor)
 
 
+def _signed_off(cast: SchoolCast, incident: Incident, statement: str) -> None:
+    """The headteacher signs off every item of the incident, as the record stands."""
+    for item in sign_off_items([incident]):
+        sign_off_record(
+            actor=cast.head,
+            incident=incident,
+            kind=item.kind,
+            subject_id=item.subject_id,
+            action=SignOffAction.SIGNED,
+            statement=statement,
+            reviewed_digest=item.digest,
+        )
+
+
 def _pupil(
     cast: SchoolCast, incident: Incident, key: str, roles: list[str], **flags: Any
 ) -> Involvement:
@@ -480,12 +666,14 @@ def _informed(
     at: dt.datetime,
     advice: str,
     actor: User | None = None,
+    purpose: str = ParentContactPurpose.INCIDENT,
 ) -> None:
     parent_contact_record(
         actor=actor or cast.dsl,
         incident=incident,
         involvement=involvement,
         informed=True,
+        purpose=purpose,
         contact_name=name,
         relationship=relationship,
         method=method,
@@ -583,6 +771,42 @@ def riverside_relationship(cast: SchoolCast) -> None:
             "roll and his Google Photos backup."
         ),
     )
+    interview_record(
+        actor=cast.dsl,
+        incident=incident,
+        involvement=chloe,
+        held_at=_at(cast, key, hours=0.25),
+        conducted_by=cast.dsl,
+        others_present="",
+        child_told_of_record=True,
+        record=(
+            "10:55, DSL's office, Chloe and Mrs Whitaker. Chloe said she and Reece agreed to "
+            "swap photos two weeks ago; nobody pressured her. She does not know of anyone else "
+            "who has seen hers. Told her a record of our talk is kept and that staff will not "
+            "look at the photo. She agreed to delete Reece's photo and check her backups."
+        ),
+    )
+    deadline = cast.moments[key] + dt.timedelta(days=4)
+    for person, confirmed_days, how in (
+        (chloe, 2, "Showed the DSL her camera roll, recently deleted folder and iCloud."),
+        (reece, 3, "His father confirmed by phone that they deleted it together, backups too."),
+    ):
+        request = deletion_request_record(
+            actor=cast.dsl,
+            incident=incident,
+            involvement=person,
+            requested_at=_at(cast, key, days=1, hours=3),
+            deadline=deadline,
+            where="Phone camera roll, Snapchat Memories and any cloud backup.",
+            consequences_explained=True,
+        )
+        deletion_confirm(
+            actor=cast.dsl,
+            deletion=request,
+            expected_version=request.version,
+            confirmed_at=_at(cast, key, days=confirmed_days),
+            confirmation=how,
+        )
     _status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)
 
 
@@ -654,6 +878,23 @@ def riverside_under_13(cast: SchoolCast) -> None:
         status=ReferralStatus.ACKNOWLEDGED,
         acknowledged_at=_at(cast, key, hours=6),
     )
+    phone = seizure_record(
+        actor=cast.dsl,
+        incident=incident,
+        involvement=tyler,
+        device="Tyler's phone (blue Samsung in a clear case)",
+        seized_at=_at(cast, key, hours=0.5),
+        switched_off=True,
+        stored_where="Safeguarding office safe",
+    )
+    seizure_police_update(
+        actor=cast.dsl,
+        seizure=phone,
+        expected_version=phone.version,
+        police_informed_at=_at(cast, key, hours=2.5),
+        handed_to_police_at=_at(cast, key, days=1, hours=1),
+        handed_to="PC Aaron Lindley, collar 4471",
+    )
     parents = [
         (kacper, "Agnieszka Nowak", "mother", ContactMethod.PHONE),
         (lily_mae, "Donna Walsh", "mother", ContactMethod.IN_PERSON),
@@ -673,7 +914,22 @@ def riverside_under_13(cast: SchoolCast) -> None:
                 "under-13s shows sexual acts, and that the police will contact them. Asked "
                 "them not to look at, delete or forward anything on their child's phone."
             ),
+            purpose=ParentContactPurpose.POLICE_INFORMED,
         )
+    _informed(
+        cast,
+        incident,
+        tyler,
+        name="Gary Brooke",
+        relationship="father",
+        method=ContactMethod.PHONE,
+        at=_at(cast, key, hours=9.5),
+        advice=(
+            "Told him Tyler's phone was taken, switched off and locked in the safe for the "
+            "police to collect, and why: it holds a video the police need to see (002 §3.5)."
+        ),
+        purpose=ParentContactPurpose.DEVICE_REMOVED,
+    )
     _status(incident, IncidentStatus.REFERRED, cast.dsl)
 
 
@@ -919,6 +1175,12 @@ def riverside_closed(cast: SchoolCast) -> None:
             "further sharing found. Closed."
         ),
     )
+    _signed_off(
+        cast,
+        incident,
+        "I was at both reviews and agree the case was rightly managed in school and closed "
+        "(002 §7.0).",
+    )
 
 
 RIVERSIDE_INCIDENTS = (
@@ -997,6 +1259,7 @@ def costa_relationship(cast: SchoolCast) -> None:
             "Asked her to oversee deletion with Sophie and not to look at the image. Sent the "
             "parents' leaflet (002 Annex B)."
         ),
+        purpose=ParentContactPurpose.NO_DEVICE_SEARCH,
     )
     _informed(
         cast,
@@ -1012,6 +1275,7 @@ def costa_relationship(cast: SchoolCast) -> None:
             "Alejandro's phone, his Snapchat Memories and the family tablet, without looking "
             "at the image. Sent the parents' leaflet in Spanish."
         ),
+        purpose=ParentContactPurpose.NO_DEVICE_SEARCH,
     )
     _status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)
 
