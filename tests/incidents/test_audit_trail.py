@@ -47,6 +47,7 @@ from incidents.services import (
 from referrals.models import Agency
 from referrals.services import follow_up_record, referral_record
 from safeguarding.audit import save_audited
+from tests.clock import ago
 from tests.factories import IncidentFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,6 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 READERS = ("dsl", "deputy", "head", "trust_lead")
 NOT_READERS = ("staff", "other_dsl", "nobody")
-
-
-def ago(**kwargs: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**kwargs)
 
 
 def local(value: dt.datetime) -> str:

@@ -3,7 +3,6 @@ flagged as overdue, the order of the record, and a query count that does not gro
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -11,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from incidents.case_selectors import caseload_for_user, incident_timeline
 from incidents.document_services import document_upload
@@ -35,6 +33,7 @@ from incidents.takedown_services import online_report_outcome_record, online_rep
 from incidents.viewing_services import imagery_viewing_record
 from referrals.models import Agency
 from referrals.services import follow_up_record, referral_record
+from tests.clock import ago
 from tests.factories import (
     DeletionRequestFactory,
     DeviceSeizureFactory,
@@ -49,10 +48,6 @@ pytestmark = pytest.mark.django_db
 READERS = ["dsl", "deputy", "head", "trust_lead"]
 NOT_READERS = ["staff", "other_dsl", "nobody"]
 PAGES = ["cases:list", "cases:pupil", "cases:detail"]
-
-
-def ago(**kwargs: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**kwargs)
 
 
 @pytest.fixture(autouse=True)

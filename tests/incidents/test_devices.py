@@ -51,6 +51,7 @@ from referrals.models import Agency
 from referrals.services import referral_record
 from safeguarding.audit import StaleEditError
 from safeguarding.models import Jurisdiction
+from tests.clock import ago
 from tests.factories import (
     DeletionRequestFactory,
     DeviceSeizureFactory,
@@ -63,10 +64,6 @@ pytestmark = pytest.mark.django_db
 WRITERS = ("dsl", "deputy")
 READERS = ("head", "trust_lead")
 STRANGERS = ("staff", "other_dsl", "nobody")
-
-
-def ago(**kwargs: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**kwargs)
 
 
 def list_url(incident: Incident) -> str:

@@ -19,6 +19,7 @@ from incidents.interview_services import interview_record
 from incidents.models import Incident, Interview, PersonKind
 from safeguarding.models import Membership
 from safeguarding.services import membership_revoke
+from tests.clock import ago
 from tests.factories import IncidentFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,6 @@ RECORD = "10:05 Chloe said the photo was of her in her school uniform. Sent to J
 
 def url(incident: Incident) -> str:
     return reverse("interviews:list", kwargs={"incident_id": incident.pk})
-
-
-def ago(**delta: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**delta)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from incidents.models import Incident, OnlineReport, ReportChannel, ReportOutcom
 from incidents.takedown_selectors import timeline_entries
 from incidents.takedown_services import online_report_outcome_record, online_report_record
 from safeguarding.audit import StaleEditError
+from tests.clock import ago
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,6 @@ def outcome_url(report: OnlineReport, incident: Incident | None = None) -> str:
         "takedown:outcome",
         kwargs={"incident_id": (incident or report.incident).pk, "report_id": report.pk},
     )
-
-
-def ago(**delta: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**delta)
 
 
 def close(incident: Incident) -> None:

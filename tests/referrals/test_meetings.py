@@ -18,6 +18,7 @@ from referrals.meeting_selectors import timeline_entries
 from referrals.meeting_services import meeting_record
 from referrals.models import Agency, Meeting, MeetingKind
 from referrals.services import referral_record
+from tests.clock import ago
 from tests.factories import IncidentFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +32,6 @@ ACTIONS = "DSL to share attendance records with social care by Friday."
 
 def url(incident: Incident) -> str:
     return reverse("meetings:list", kwargs={"incident_id": incident.pk})
-
-
-def ago(**delta: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**delta)
 
 
 @pytest.fixture

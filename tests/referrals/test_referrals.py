@@ -53,6 +53,7 @@ from referrals.services import (
     referral_record,
 )
 from safeguarding.audit import StaleEditError
+from tests.clock import ago
 from tests.factories import AgencyContactFactory, IncidentFactory, InvolvementFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +62,6 @@ WRITERS = ("dsl", "deputy")
 READERS = ("head", "trust_lead")
 STRANGERS = ("staff", "other_dsl", "nobody")
 REASONS = "An adult is involved: an online account of unknown age asked for images."
-
-
-def ago(**kwargs: float) -> dt.datetime:
-    return timezone.now() - dt.timedelta(**kwargs)
 
 
 def page(response) -> str:
