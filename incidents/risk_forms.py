@@ -77,7 +77,9 @@ class RiskAssessmentForm(forms.Form):
             )
         for name in INCIDENT_FACTS:
             self.fields[name] = copy.deepcopy(SharingForm.base_fields[name])
-        for flag in PERSON_FLAGS:
+        # With nobody shown there are no boxes to tick, so no flag fields either; a flag
+        # posted all the same is refused in `clean`, on the hidden list of people.
+        for flag in PERSON_FLAGS if self.shown else ():
             self.fields[flag_field(flag)] = forms.MultipleChoiceField(
                 label=FLAG_LABELS[flag],
                 help_text="Tick each person this applies to.",
@@ -123,6 +125,9 @@ class RiskAssessmentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         data["assessed_at"] = past_moment(self, "assessed_on", "assessed_time", ASSESSMENT)
+        posted = self.data.getlist if hasattr(self.data, "getlist") else self.data.get
+        if not self.shown and any(posted(flag_field(flag)) for flag in PERSON_FLAGS):
+            self.add_error(SHOWN, PEOPLE_CHANGED)
         if data.get("version") is None and not self.has_error("version"):
             self.add_error(None, "This form is out of date: open the page again.")
         return data

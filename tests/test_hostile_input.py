@@ -8,6 +8,8 @@ The Django test client re-raises any exception a view raises, so a 500 fails the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -49,9 +51,15 @@ HYPOTHESIS = settings(
 
 
 def assert_escaped(response) -> None:
+    """Echoed input is escaped, and each link of the error summary (if the form was
+    refused) goes to an element of the page: the field it names."""
     page = response.content.decode()
     assert SCRIPT not in page
     assert "<img src=x" not in page
+    summary = page.partition('class="govuk-list govuk-error-summary__list"')[2]
+    summary = summary.partition("</ul>")[0]
+    for target in re.findall(r'href="#([^"]*)"', summary):
+        assert target and f'id="{target}"' in page, f"error link #{target} leads nowhere"
 
 
 @HYPOTHESIS

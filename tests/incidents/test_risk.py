@@ -381,6 +381,18 @@ def test_bad_input_is_refused_naming_the_field(client, people, managed, override
     assert not RiskAssessment.objects.exists()
 
 
+def test_a_flag_for_people_the_form_did_not_show_is_refused(client, people, managed):
+    client.force_login(people.dsl)
+    chloe = pictured(managed)
+    data = form_data(managed, shown=[], **{flag_field("coerced"): [str(chloe.pk)]})
+    page = client.post(url(managed), data).content.decode()
+    assert "People involved: The people involved have changed" in text(page)
+    assert 'href="#id_flag_coerced' not in page  # no link to boxes the page does not show
+    assert not RiskAssessment.objects.exists()
+    chloe.refresh_from_db()
+    assert chloe.coerced is False
+
+
 def test_a_future_assessment_is_refused(client, people, managed):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     client.force_login(people.dsl)
