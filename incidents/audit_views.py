@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import dateformat
@@ -26,6 +27,8 @@ from incidents.models import AccessAction
 from incidents.selectors import incident_for_user
 from incidents.view_helpers import request_user
 from safeguarding.models import User
+
+ACCESS_LOG_PAGE_SIZE = 100
 
 
 class AuditFilterForm(forms.Form):
@@ -118,8 +121,14 @@ def access_log(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = incident_for_user(user, incident_id)
     if not may_read_access_log(user, incident):
         raise PermissionDenied("Only the school's DSLs and headteacher see who read a record.")
+    # Every view of the record adds a row, so a long-running case's log runs to
+    # thousands: shown a page at a time. A page number that is not one shows the first
+    # page, one past the end the last (Paginator.get_page).
+    log = Paginator(access_log_for(incident), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "incidents/audit/access_log.html",
-        {"incident": incident, "log": access_log_for(incident)},
+        {"incident": incident, "log": log},
     )

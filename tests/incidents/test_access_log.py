@@ -5,6 +5,8 @@ headteacher, newest first, in a fixed number of queries."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -254,3 +256,26 @@ def test_the_log_page_makes_the_same_queries_for_1_and_30_entries(client, people
         access_record(user=others[n % 5], incident=incident, action=AccessAction.VIEWED)
     assert AccessLogEntry.objects.filter(incident=incident).count() == 30
     assert queries() == one
+
+
+def test_a_long_log_is_shown_a_hundred_entries_a_page(client, people, incident):
+    for n in range(105):
+        access_record(
+            user=people.trust_lead, incident=incident, action=AccessAction.VIEWED, detail=f"#{n}"
+        )
+    client.force_login(people.dsl)
+
+    def rows(query: str) -> list[str]:
+        html = client.get(log_page(incident) + query).content.decode()
+        return re.findall(r"<td class=\"govuk-table__cell\">(#\d+)</td>", html)
+
+    first = client.get(log_page(incident)).content.decode()
+    assert "Entries 1 to 100 of 105, page 1 of 2." in first
+    assert 'href="?page=2"' in first and "Older entries" in first
+    assert rows("") == [f"#{n}" for n in range(104, 4, -1)]  # the newest hundred
+    second = client.get(log_page(incident) + "?page=2").content.decode()
+    assert "Entries 101 to 105 of 105, page 2 of 2." in second
+    assert 'href="?page=1"' in second and "Newer entries" in second
+    assert rows("?page=2") == ["#4", "#3", "#2", "#1", "#0"]
+    assert rows("?page=nonsense") == rows("")
+    assert rows("?page=99") == rows("?page=2")
