@@ -196,6 +196,8 @@ def test_the_pack_has_referrals_then_counts_then_questions_then_every_record(
         "Incidents 2",
         "Referrals made for them 1",
         "First referral 2 days 1 of 2",
+        "Referrals by agency Agency Referrals Police 1",
+        "Referrals by outcome Outcome Referrals Outcome awaited 1",
         # The questions, each with its figures and the records that fall short
         "1. Are records up to date and complete?",
         "1 of 2 incidents (50%) have the essentials recorded",
