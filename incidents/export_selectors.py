@@ -150,9 +150,13 @@ STATE_LABELS = {
 }
 
 
-def incident_record(incident: Incident, *, redactor: Redactor) -> dict[str, Any]:
+def incident_record(
+    incident: Incident, *, redactor: Redactor, with_audit_trail: bool = True
+) -> dict[str, Any]:
     """Everything the record PDF shows for `incident` (already access-checked), names
-    passed through `redactor`; a fixed number of queries whatever the record's size."""
+    passed through `redactor`; a fixed number of queries whatever the record's size.
+    The caseload pack leaves the audit trail out (`with_audit_trail`): it is the record's
+    own export's appendix, and reading it is a third of the record's queries."""
     people = [_person(person, redactor) for person in people_involved(incident)]
     timeline = [_entry(entry, redactor) for entry in incident_timeline(incident)]
     assessment = newest_assessment(incident)
@@ -194,6 +198,7 @@ def incident_record(incident: Incident, *, redactor: Redactor) -> dict[str, Any]
         "timeliness": incident_timeliness(incident),
         "chronology": timeline,
         "sections": sections,
+        "empty_sections": [section.title for section in sections if not section.entries],
         "sign_offs": [_sign_off_item(item, redactor) for item in sign_off_items([incident])],
         "audit": [
             RecordAuditEntry(
@@ -207,7 +212,7 @@ def incident_record(incident: Incident, *, redactor: Redactor) -> dict[str, Any]
                     for change in entry.changes
                 ],
             )
-            for entry in audit_entries(incident)
+            for entry in (audit_entries(incident) if with_audit_trail else [])
         ],
     }
 

@@ -6,7 +6,7 @@ questions of 002 §7.0. The pack follows that order: the referrals list, the cou
 median times (`referrals.timeliness.school_summary`, the same figures as the referrals
 summary page), then for each question what the records show, as "n of m" with the
 incidents that fall short (each pointing to its record, so the inspector can check what
-the figure rests on), then every incident's record as its own export prints it.
+the figure rests on), then every incident's record (`incidents.pack_pdf`).
 
 The figures are a reading of the records as they stand when the pack is made, not a
 grade: a record that falls short may explain why (a referral the DSL decided against,
@@ -14,8 +14,8 @@ with the reason recorded). Each yardstick is said in words next to its figure.
 
 Only incidents the person exporting may see are in the pack (`incidents_for_user`), so
 a restricted incident stays out of a pack made by someone not allowed it. The overview
-runs a fixed number of queries whatever the number of incidents; each record then costs
-what `incident_record` costs, nothing more (DESIGN.md §7).
+runs a fixed number of queries whatever the number of incidents (DESIGN.md §7); each
+record is read as it is laid out (`incidents.pack_pdf`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from incidents.device_selectors import deletion_requests_overdue
-from incidents.export_selectors import STATE_LABELS, incident_record
+from incidents.export_selectors import STATE_LABELS
 from incidents.export_services import export_detail
 from incidents.models import (
     AccessAction,
@@ -212,7 +212,9 @@ class PackContents:
     summary: SchoolSummary
     referrals: list[PackReferral]
     questions: list[Question]
-    records: list[dict[str, Any]]
+    #: The incidents whose records follow, oldest first, annotated with what the
+    #: questions asked of them.
+    included: list[Incident]
 
 
 def anchor(incident_pk: int) -> str:
@@ -228,22 +230,15 @@ def pack_contents(
     date_from: dt.date,
     date_to: dt.date,
     redactor: Redactor,
-    progress: Callable[[int], None] | None = None,
     now: dt.datetime | None = None,
 ) -> PackContents:
-    """Everything the pack prints for the incidents `actor` may see in the range, names
-    passed through `redactor`. `progress(done)` is called after each record is read."""
+    """Everything the pack prints before the records, for the incidents `actor` may
+    see in the range, names passed through `redactor`, and which records follow."""
     now = now or timezone.now()
     incidents = pack_incidents(actor, school, date_from, date_to)
     annotated = list(_with_facts(incidents, now).select_related("school", "lead_dsl"))
     summary = school_summary(actor, school, date_from, date_to)
     statuses = Counter(incident.status for incident in annotated)
-    questions = _questions(annotated, redactor, now)  # the figures first, then the records
-    records = []
-    for done, incident in enumerate(annotated, start=1):
-        records.append(incident_record(incident, redactor=redactor))
-        if progress is not None:
-            progress(done)
     return PackContents(
         school=school,
         date_from=date_from,
@@ -268,8 +263,8 @@ def pack_contents(
             )
             for row in summary.referrals
         ],
-        questions=questions,
-        records=records,
+        questions=_questions(annotated, redactor, now),
+        included=annotated,
     )
 
 

@@ -5,7 +5,8 @@ person waits, so it is made in two steps: `school_pack_create` records the reque
 `Export` row, QUEUED, with how many incidents it will hold) and `school_pack_generate`,
 run in the background by `incidents.pack_jobs` or directly by `manage.py
 export_school`, reads the records, renders the PDF and stores it under
-`PRIVATE_FILES_ROOT/exports/`, which only `packs:download` serves.
+`PRIVATE_FILES_ROOT/exports/`, which only `packs:download` serves. How the PDF is made
+fast enough for a school year's records is `incidents.pack_pdf`'s story.
 
 Accountability is as for one record (`incidents.export_services`): the `Export` row says
 who asked for which range with which options, its id is on every page, and each
@@ -45,7 +46,7 @@ from incidents.pack import (
     pack_may_download,
     pack_redactor,
 )
-from incidents.pdf import render_pdf
+from incidents.pack_pdf import pack_pdf
 from incidents.redaction import Redactor
 from safeguarding.access import schools_for_user
 from safeguarding.audit import save_audited
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 
 #: The longest range a pack covers: two school years, enough for an inspection.
 MAX_YEARS = 2
-#: About how many times progress is saved while the records are read.
+#: About how many times progress is saved while the records are laid out.
 PROGRESS_STEPS = 20
 ERROR_LENGTH = 300
 
@@ -174,10 +175,13 @@ def _generate(export: Export, final: Path, partial: Path) -> None:
         raise PackRefusedError(f"{actor} no longer holds export records at {school.name}.")
     redactor = pack_redactor(school, incidents) if export.redacted else Redactor.none()
     step = max(1, total // PROGRESS_STEPS)
+    saved = 0
 
     def progress(done: int) -> None:
-        if done % step == 0 or done == total:
+        nonlocal saved
+        if done - saved >= step or (done == total and saved < total):
             _save(export, done=done)
+            saved = done
 
     now = timezone.now()
     contents = pack_contents(
@@ -186,31 +190,28 @@ def _generate(export: Export, final: Path, partial: Path) -> None:
         date_from=export.date_from,
         date_to=export.date_to,
         redactor=redactor,
-        progress=progress,
         now=now,
     )
     exported_by = redactor.person(actor)
     span = f"{export.date_from:%-d %B %Y} to {export.date_to:%-d %B %Y}"
-    data = render_pdf(
-        "exports/pack.html",
-        {
-            "contents": contents,
-            "records": contents.records,
-            "export": export,
-            "exported_by": exported_by,
-            "exported_at": now,
-            "marking": MARKING,
-        },
+    data = pack_pdf(
+        contents=contents,
+        redactor=redactor,
+        export=export,
+        exported_by=exported_by,
+        exported_at=now,
+        marking=MARKING,
         title=f"{school.name}: caseload pack, {span} ({MARKING})",
         author=f"{school.name}, exported by {exported_by}",
+        progress=progress,
     )
     final.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(data)
     with transaction.atomic():
         detail = export_detail(export)
-        for record in contents.records:
+        for incident in contents.included:
             access_record(
-                user=actor, incident=record["incident"], action=AccessAction.EXPORTED, detail=detail
+                user=actor, incident=incident, action=AccessAction.EXPORTED, detail=detail
             )
         export.status = ExportStatus.READY
         export.done = contents.incidents

@@ -8,6 +8,7 @@ forge a session into records about children.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -220,6 +221,13 @@ PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "
 # A school's caseload pack is made in a background thread of the web process; off, it is
 # made while the person waits (the tests; docs/exports.md).
 PACKS_IN_BACKGROUND = env_bool("PACKS_IN_BACKGROUND", default=not TESTING)
+# A pack's records are laid out by this many worker processes, one a core by default;
+# 1 lays them out in the web process itself (the tests, but one; docs/exports.md).
+PDF_WORKERS = env_int("PDF_WORKERS", 1 if TESTING else (os.cpu_count() or 1))
+if PDF_WORKERS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PDF_WORKERS must be 1 or more, not {PDF_WORKERS}.")
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MEGABYTES", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

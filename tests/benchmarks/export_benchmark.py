@@ -552,12 +552,15 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="export-benchmark-") as files:
         settings.PRIVATE_FILES_ROOT = Path(files)
         settings.PACKS_IN_BACKGROUND = False
+        # As production lays packs out: one worker process a core, unless PDF_WORKERS
+        # says otherwise (the test settings this runs with lay them out in-process).
+        settings.PDF_WORKERS = int(os.environ.get("PDF_WORKERS") or os.cpu_count() or 1)
         throwaway = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             print(
                 f"{database_version()} (throwaway database {throwaway}), "
                 f"WeasyPrint {weasyprint.__version__}, Python {platform.python_version()}, "
-                f"seed {SEED}"
+                f"seed {SEED}, {settings.PDF_WORKERS} PDF workers on {os.cpu_count()} cores"
             )
             if args.only in (None, "record"):
                 measure_record(args.runs)

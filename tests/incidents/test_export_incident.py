@@ -340,7 +340,7 @@ def test_the_pdf_has_metadata_bookmarks_embedded_fonts_and_no_images(full, incid
 
 
 def test_an_image_in_a_template_is_never_fetched(people, tmp_path):
-    from incidents.pdf import FetchRefusedError, refuse_fetch
+    from incidents.pdf_batch import FetchRefusedError, refuse_fetch
 
     with pytest.raises(FetchRefusedError):
         refuse_fetch("file:///etc/passwd")

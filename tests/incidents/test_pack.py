@@ -10,6 +10,7 @@ Packs here hold two or three incidents: rendering is what takes the time.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import threading
 import time
@@ -25,6 +26,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from incidents import pack_jobs, pack_services
 from incidents.access_log import access_record
@@ -39,7 +41,8 @@ from incidents.models import (
     ExportStatus,
     Incident,
 )
-from incidents.pack import Measure, Question, pack_contents, pack_incidents
+from incidents.pack import Measure, PackContents, Question, pack_contents, pack_incidents
+from incidents.pack_pdf import pack_pdf
 from incidents.pack_services import (
     pack_path,
     school_pack_create,
@@ -240,17 +243,114 @@ def test_the_pack_has_referrals_then_counts_then_questions_then_every_record(
     assert HIDDEN_PUPIL[1] not in text
 
 
-def test_every_page_has_the_marking_the_export_id_and_its_number(
-    full_pack: tuple[Export, bytes, str], tmp_path: Path
-) -> None:
-    export, data, _ = full_pack
-    pages = page_count(data, tmp_path)
-    assert pages >= 8
-    for number in (1, 2, pages // 2, pages):
+def parts_of(data: bytes, tmp_path: Path) -> list[list[str]]:
+    """The pack's pages, as text, grouped in its parts: each part numbers its pages from 1."""
+    parts: list[list[str]] = []
+    for number in range(1, page_count(data, tmp_path) + 1):
         text = pdf_text(data, tmp_path, page=number)
-        assert f"page {number} of {pages}" in text
-        assert "OFFICIAL-SENSITIVE" in text
-        assert f"Export {export.id}" in text
+        found = re.search(r"page (\d+) of (\d+)", text)
+        assert found, f"page {number} has no page number"
+        if found.group(1) == "1":
+            parts.append([])
+        parts[-1].append(text)
+    return parts
+
+
+def test_the_front_pages_and_each_record_number_their_own_pages(
+    full_pack: tuple[Export, bytes, str], caseload: Caseload, tmp_path: Path
+) -> None:
+    """A record taken out of a printed pack is whole: it numbers its own pages, after
+    the pages of figures, and every page carries the marking and the export id."""
+    export, data, _ = full_pack
+    front, *records = parts_of(data, tmp_path)
+    assert "Caseload pack" in front[0]
+    assert len(records) == len(caseload.included)
+    for part, incident in zip(records, caseload.included, strict=True):
+        assert f"{incident.reference}: summary" in part[0]
+    for part in (front, *records):
+        for number, text in enumerate(part, start=1):
+            assert f"page {number} of {len(part)}" in text
+            assert "OFFICIAL-SENSITIVE" in text
+            assert f"Export {export.id}" in text
+
+
+def test_a_record_in_the_pack_leaves_out_what_it_repeats_and_says_so(
+    full_pack: tuple[Export, bytes, str], caseload: Caseload, tmp_path: Path
+) -> None:
+    _, data, text = full_pack
+    assert "appendix, audit trail" not in text
+    assert ": chronology" not in text
+    assert text.count("leaves out its chronology list and its audit trail") == 2
+    simple = " ".join(parts_of(data, tmp_path)[2])
+    # The simple record's one decision, with its rationale, and the sections it lacks
+    assert "Both pupils 15; no pressure; managed by the pastoral team." in simple
+    assert "Nothing recorded under: Referrals, follow-ups and meetings; Parents and" in simple
+
+
+def test_the_front_pages_link_to_each_record_and_bookmarks_nest_under_it(
+    full_pack: tuple[Export, bytes, str], caseload: Caseload, tmp_path: Path
+) -> None:
+    _, data, _ = full_pack
+    front, rich, _ = parts_of(data, tmp_path)
+    reader = PdfReader(io.BytesIO(data))
+    page_of = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    destinations = [
+        annotation.get_object().get("/Dest")
+        for page in reader.pages[: len(front)]
+        for annotation in page.get("/Annots", [])
+    ]
+    # Links within the front pages name their destination; links to records, added
+    # when the parts are joined, give the page itself.
+    targets = {page_of[dest[0].idnum] for dest in destinations if isinstance(dest, list)}
+    first_pages = {len(front), len(front) + len(rich)}
+    assert first_pages <= targets  # the contents lead to each record's first page
+    outline = reader.outline
+    position = next(
+        number
+        for number, item in enumerate(outline)
+        if not isinstance(item, list) and item.title == f"{caseload.rich.reference}: summary"
+    )
+    nested = outline[position + 1]
+    assert isinstance(nested, list)
+    assert f"{caseload.rich.reference}: people involved" in [
+        item.title for item in nested if not isinstance(item, list)
+    ]
+    assert reader.metadata is not None and reader.metadata.title.startswith("Riverside Academy")
+
+
+def test_the_pack_is_the_same_laid_out_in_worker_processes(
+    named: Any, caseload: Caseload, settings: Any, tmp_path: Path
+) -> None:
+    """Production lays records out in worker processes (PDF_WORKERS); the other tests
+    lay them out in this one, so this compares the two, page by page."""
+
+    def records(workers: int) -> list[list[str]]:
+        """The records' pages (the front pages' figures count the first pack's log
+        entries, so they differ), the export's own id and time taken out."""
+        settings.PDF_WORKERS = workers
+        export = make_pack(named)
+        _, *parts = parts_of(pack_path(export).read_bytes(), tmp_path)
+        when = re.compile(r"\d{1,2} \w+ \d{4} \d{2}:\d{2}")
+        return [
+            [when.sub("WHEN", text.replace(str(export.id), "EXPORT")) for text in part]
+            for part in parts
+        ]
+
+    in_workers = records(2)
+    assert len(in_workers) == len(caseload.included)
+    assert in_workers == records(1)
+
+
+def contents_for(people: Any) -> PackContents:
+    """What the DSL's pack for the usual dates prints before the records."""
+    date_from, date_to = span()
+    return pack_contents(
+        actor=people.dsl,
+        school=people.school,
+        date_from=date_from,
+        date_to=date_to,
+        redactor=Redactor.none(),
+    )
 
 
 def figures(question: Question) -> list[tuple[int, int, list[str]]]:
@@ -263,17 +363,10 @@ def figures(question: Question) -> list[tuple[int, int, list[str]]]:
 def test_each_question_is_answered_from_the_records(named: Any, caseload: Caseload) -> None:
     """The figures, computed by hand from the two records in the pack (the restricted,
     old and other school's incidents count nowhere)."""
-    date_from, date_to = span()
-    contents = pack_contents(
-        actor=named.dsl,
-        school=named.school,
-        date_from=date_from,
-        date_to=date_to,
-        redactor=Redactor.none(),
-    )
+    contents = contents_for(named)
     rich, simple = caseload.rich.reference, caseload.simple.reference
     assert contents.incidents == 2
-    assert [record["reference"] for record in contents.records] == [rich, simple]
+    assert [incident.reference for incident in contents.included] == [rich, simple]
     assert [
         (row.reference, row.pupils, row.agency, row.outcome, row.time_taken)
         for row in contents.referrals
@@ -331,31 +424,49 @@ def test_the_head_sees_the_restricted_incident_in_the_pack(named: Any, caseload:
                           caseload.restricted.reference}  # fmt: skip
 
 
-def test_the_queries_grow_only_by_what_each_record_needs(named: Any) -> None:
-    """The overview costs the same for any number of incidents; each record adds what
-    `incident_record` runs for it, nothing more."""
-    date_from, date_to = span()
+def test_the_overview_costs_the_same_queries_for_any_number_of_incidents(named: Any) -> None:
     for _ in range(2):
         simple_incident(named)
 
-    def pack_queries() -> int:
+    def overview_queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            pack_contents(
-                actor=named.dsl,
-                school=named.school,
-                date_from=date_from,
-                date_to=date_to,
+            contents_for(named)
+        return len(captured)
+
+    overview_queries()  # warm the caches
+    two = overview_queries()
+    simple_incident(named)
+    assert overview_queries() == two
+
+
+def test_each_record_adds_only_the_queries_of_its_record(named: Any) -> None:
+    """Making the PDF reads each record, without its audit trail, and nothing more."""
+    simple_incident(named)
+    export = Export(requested_by=named.dsl, school=named.school)
+
+    def pdf_queries() -> int:
+        contents = contents_for(named)
+        with CaptureQueriesContext(connection) as captured:
+            pack_pdf(
+                contents=contents,
                 redactor=Redactor.none(),
+                export=export,
+                exported_by="Imogen Quarrie",
+                exported_at=timezone.now(),
+                marking="OFFICIAL-SENSITIVE",
+                title="Pack",
+                author="School",
+                progress=lambda done: None,
             )
         return len(captured)
 
-    pack_queries()  # warm the caches
-    two = pack_queries()
-    third = simple_incident(named)
-    three = pack_queries()
+    pdf_queries()  # warm the caches
+    one = pdf_queries()
+    second = simple_incident(named)
+    two = pdf_queries()
     with CaptureQueriesContext(connection) as captured:
-        incident_record(third, redactor=Redactor.none())
-    assert three - two == len(captured)
+        incident_record(second, redactor=Redactor.none(), with_audit_trail=False)
+    assert two - one == len(captured) > 0
 
 
 # --- Redaction -----------------------------------------------------------------------------
@@ -432,7 +543,7 @@ def test_a_failed_pack_says_why_and_leaves_no_file_and_no_log_entry(
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(pack_services, "render_pdf", broken)
+    monkeypatch.setattr(pack_services, "pack_pdf", broken)
     date_from, date_to = span()
     export = school_pack_create(
         actor=named.dsl, school=named.school, date_from=date_from, date_to=date_to, redacted=False
@@ -451,7 +562,7 @@ def test_a_failure_after_the_file_is_written_leaves_nothing_either(
     named: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     simple_incident(named)
-    monkeypatch.setattr(pack_services, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    monkeypatch.setattr(pack_services, "pack_pdf", lambda **kwargs: b"%PDF-1.7 test")
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
