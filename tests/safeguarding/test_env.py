@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,3 +46,21 @@ def test_env_list(monkeypatch):
     assert env_list("SG_TEST", []) == ["a.example", "b.example"]
     monkeypatch.setenv("SG_TEST", " ")
     assert env_list("SG_TEST", ["d"]) == ["d"]
+
+
+@pytest.mark.parametrize(("raw", "refused"), [("0", True), ("-2", True), ("3", False)])
+def test_settings_want_at_least_one_pdf_worker(raw, refused):
+    """Loaded in a fresh process: the settings module reads the environment once."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import safeguarding.settings as s; print(s.PDF_WORKERS)"],
+        env={**os.environ, "DJANGO_TESTING": "true", "PDF_WORKERS": raw},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if refused:
+        assert loaded.returncode != 0
+        assert f"PDF_WORKERS must be 1 or more, not {raw}." in loaded.stderr
+    else:
+        assert loaded.returncode == 0, loaded.stderr
+        assert loaded.stdout.strip() == raw
