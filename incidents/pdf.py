@@ -142,7 +142,7 @@ class PartRenderer:
         """Start laying out `documents`; the future gives the PDF of the batch and the
         number of pages of each document."""
         if self._executor is None:
-            raise RuntimeError("PartRenderer.submit is called inside its with block.")
+            raise RuntimeError("PartRenderer.submit must be called inside its with block.")
         if isinstance(self._executor, ProcessPoolExecutor):
             return self._executor.submit(render_batch, documents, self.stylesheet)
         return self._executor.submit(_render_batch_here, documents, self.stylesheet)
