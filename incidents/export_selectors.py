@@ -151,12 +151,18 @@ STATE_LABELS = {
 
 
 def incident_record(
-    incident: Incident, *, redactor: Redactor, with_audit_trail: bool = True
+    incident: Incident,
+    *,
+    redactor: Redactor,
+    with_audit_trail: bool = True,
+    sign_offs: list[SignOffItem] | None = None,
 ) -> dict[str, Any]:
     """Everything the record PDF shows for `incident` (already access-checked), names
     passed through `redactor`; a fixed number of queries whatever the record's size.
     The caseload pack leaves the audit trail out (`with_audit_trail`): it is the record's
-    own export's appendix, and reading it is a third of the record's queries."""
+    own export's appendix, and reading it is a third of the record's queries. It also
+    reads the sign-off items of all its incidents at once and passes each its own
+    (`sign_offs`), which would otherwise be read here."""
     people = [_person(person, redactor) for person in people_involved(incident)]
     timeline = [_entry(entry, redactor) for entry in incident_timeline(incident)]
     assessment = newest_assessment(incident)
@@ -199,7 +205,10 @@ def incident_record(
         "chronology": timeline,
         "sections": sections,
         "empty_sections": [section.title for section in sections if not section.entries],
-        "sign_offs": [_sign_off_item(item, redactor) for item in sign_off_items([incident])],
+        "sign_offs": [
+            _sign_off_item(item, redactor)
+            for item in (sign_off_items([incident]) if sign_offs is None else sign_offs)
+        ],
         "audit": [
             RecordAuditEntry(
                 at=entry.at,

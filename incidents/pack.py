@@ -52,7 +52,7 @@ from incidents.models import (
 )
 from incidents.redaction import Redactor
 from incidents.selectors import incidents_for_user
-from incidents.signoff import ItemState, sign_off_items
+from incidents.signoff import ItemState, SignOffItem, sign_off_items
 from incidents.timeline import when_text
 from referrals.models import Agency, FollowUp, Meeting, Referral
 from referrals.selectors import referrals_overdue
@@ -215,6 +215,12 @@ class PackContents:
     #: The incidents whose records follow, oldest first, annotated with what the
     #: questions asked of them.
     included: list[Incident]
+    #: What the headteacher signs off in those incidents, read once for the figures and
+    #: the records (`sign_offs_of`).
+    sign_offs: list[SignOffItem]
+
+    def sign_offs_of(self, incident: Incident) -> list[SignOffItem]:
+        return [item for item in self.sign_offs if item.incident.pk == incident.pk]
 
 
 def anchor(incident_pk: int) -> str:
@@ -239,6 +245,7 @@ def pack_contents(
     annotated = list(_with_facts(incidents, now).select_related("school", "lead_dsl"))
     summary = school_summary(actor, school, date_from, date_to)
     statuses = Counter(incident.status for incident in annotated)
+    sign_offs = sign_off_items(annotated)
     return PackContents(
         school=school,
         date_from=date_from,
@@ -263,8 +270,9 @@ def pack_contents(
             )
             for row in summary.referrals
         ],
-        questions=_questions(annotated, redactor, now),
+        questions=_questions(annotated, sign_offs, redactor, now),
         included=annotated,
+        sign_offs=sign_offs,
     )
 
 
@@ -363,9 +371,11 @@ def _late(incident: Any) -> str:
     return f"referred {duration_text(taken)} after it came to light"
 
 
-def _questions(incidents: list[Any], redactor: Redactor, now: dt.datetime) -> list[Question]:
+def _questions(
+    incidents: list[Any], sign_offs: list[SignOffItem], redactor: Redactor, now: dt.datetime
+) -> list[Question]:
     """The eight questions of 002 §7.0 and the sign-off it adds, each with its figures;
-    a fixed number of queries (referrals, meetings, sign-offs, the access log)."""
+    a fixed number of queries (referrals, meetings, the access log)."""
     by_pk = {incident.pk: incident for incident in incidents}
     referrals = list(
         Referral.objects.filter(incident__in=list(by_pk))
@@ -373,9 +383,7 @@ def _questions(incidents: list[Any], redactor: Redactor, now: dt.datetime) -> li
         .order_by("made_at", "pk")
     )
     meetings = list(Meeting.objects.filter(incident__in=list(by_pk)).order_by("held_at", "pk"))
-    decisions_not_to_refer = [
-        item for item in sign_off_items(incidents) if item.kind == SignOffKind.DECISION
-    ]
+    decisions_not_to_refer = [item for item in sign_offs if item.kind == SignOffKind.DECISION]
     access = Counter(
         {
             row["action"]: row["entries"]

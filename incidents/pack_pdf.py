@@ -86,9 +86,15 @@ def pack_pdf(
         pks: list[int] = []
         documents: list[str] = []
         for position, incident in enumerate(contents.included, start=1):
-            record = incident_record(incident, redactor=redactor, with_audit_trail=False)
-            context["record"] = record
-            documents.append(render_to_string("exports/pack_record.html", context))
+            record = incident_record(
+                incident,
+                redactor=redactor,
+                with_audit_trail=False,
+                sign_offs=contents.sign_offs_of(incident),
+            )
+            documents.append(
+                render_to_string("exports/pack_record.html", {**context, "record": record})
+            )
             pks.append(incident.pk)
             if len(documents) == RECORDS_PER_BATCH or position == len(contents.included):
                 batches.append(_Batch(pks, renderer.submit(documents)))

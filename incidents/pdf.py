@@ -155,7 +155,7 @@ def _render_batch_here(documents: list[str], stylesheet: str) -> tuple[bytes, li
 
 def render_document(html: str, stylesheet: str) -> Document:
     """`html` laid out with `stylesheet` in this process: a WeasyPrint document whose
-    pages tell where each element with an id landed (`anchor_rectangle`)."""
+    pages tell where each link landed (see `page_rectangle`)."""
     css = CSS(string=stylesheet, url_fetcher=refuse_fetch)
     with _older_objects_set_aside():
         return HTML(string=html, url_fetcher=refuse_fetch).render(stylesheets=[css])

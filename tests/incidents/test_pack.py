@@ -29,6 +29,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from incidents import pack_jobs, pack_services
+from incidents import pack_pdf as pack_pdf_module
 from incidents.access_log import access_record
 from incidents.export_selectors import incident_record
 from incidents.models import (
@@ -440,7 +441,8 @@ def test_the_overview_costs_the_same_queries_for_any_number_of_incidents(named: 
 
 
 def test_each_record_adds_only_the_queries_of_its_record(named: Any) -> None:
-    """Making the PDF reads each record, without its audit trail, and nothing more."""
+    """Making the PDF reads each record, without its audit trail and sign-offs (read
+    with the figures), and nothing more."""
     simple_incident(named)
     export = Export(requested_by=named.dsl, school=named.school)
 
@@ -465,7 +467,8 @@ def test_each_record_adds_only_the_queries_of_its_record(named: Any) -> None:
     second = simple_incident(named)
     two = pdf_queries()
     with CaptureQueriesContext(connection) as captured:
-        incident_record(second, redactor=Redactor.none(), with_audit_trail=False)
+        # The pack reads every incident's sign-off items with its figures, not per record.
+        incident_record(second, redactor=Redactor.none(), with_audit_trail=False, sign_offs=[])
     assert two - one == len(captured) > 0
 
 
@@ -521,6 +524,23 @@ def test_the_pack_is_logged_and_each_record_names_it(
     }
     assert data.startswith(b"%PDF-") and str(export.id) in text
     assert list(pack_path(export).parent.iterdir()) == [pack_path(export)]  # no partial file
+
+
+def test_progress_is_saved_as_records_are_laid_out(
+    named: Any, caseload: Caseload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress page reads the row: it must move while the pack is made, not only
+    at the end (one record a batch here, so each record can move it)."""
+    monkeypatch.setattr(pack_pdf_module, "RECORDS_PER_BATCH", 1)
+    export = make_pack(named)
+    running = [
+        row.done
+        for row in export.history.order_by("history_date", "history_id")
+        if row.status == ExportStatus.RUNNING
+    ]
+    assert running[0] == 0
+    assert running[-1] == len(caseload.included)
+    assert running == sorted(running)
 
 
 def test_a_pack_is_made_once(named: Any) -> None:
@@ -760,7 +780,7 @@ def test_the_progress_page_updates_itself_until_asked_not_to(client: Any, named:
     assert response["Cache-Control"] == "no-store"
     page = response.content.decode()
     assert '<progress id="pack-progress" max="2" value="1">' in page
-    assert "Records read: 1 of 2" in page
+    assert "Records laid out: 1 of 2" in page
     assert 'href="?static=1">Stop updating this page</a>' in page
     assert download_url(export) not in page
     response = client.get(detail_url(export), {"static": "1"})
