@@ -216,11 +216,8 @@ class PackContents:
     #: questions asked of them.
     included: list[Incident]
     #: What the headteacher signs off in those incidents, read once for the figures and
-    #: the records (`sign_offs_of`).
+    #: the records.
     sign_offs: list[SignOffItem]
-
-    def sign_offs_of(self, incident: Incident) -> list[SignOffItem]:
-        return [item for item in self.sign_offs if item.incident.pk == incident.pk]
 
 
 def anchor(incident_pk: int) -> str:

@@ -26,6 +26,7 @@ as one document grows. So:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from incidents.models import Export
 from incidents.pack import PackContents, anchor
 from incidents.pdf import PageLink, PartRenderer, join_pdfs, page_rectangle, render_document
 from incidents.redaction import Redactor
+from incidents.signoff import SignOffItem
 
 #: Records laid out together and written as one part: enough that fonts are embedded
 #: once per ten records rather than once per record, few enough that progress moves.
@@ -81,6 +83,9 @@ def pack_pdf(
     def report() -> None:
         progress(sum(len(batch.incident_pks) for batch in batches if batch.rendered.done()))
 
+    sign_offs: dict[int, list[SignOffItem]] = defaultdict(list)
+    for item in contents.sign_offs:
+        sign_offs[item.incident.pk].append(item)
     workers = min(settings.PDF_WORKERS, -(-len(contents.included) // RECORDS_PER_BATCH))
     with PartRenderer(stylesheet=stylesheet, workers=workers) as renderer:
         pks: list[int] = []
@@ -90,7 +95,7 @@ def pack_pdf(
                 incident,
                 redactor=redactor,
                 with_audit_trail=False,
-                sign_offs=contents.sign_offs_of(incident),
+                sign_offs=sign_offs[incident.pk],
             )
             documents.append(
                 render_to_string("exports/pack_record.html", {**context, "record": record})

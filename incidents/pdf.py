@@ -36,10 +36,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-from weasyprint import CSS, HTML
 from weasyprint.document import Document, Page
 
-from incidents.pdf_batch import refuse_fetch, render_batch, worker_init
+from incidents.pdf_batch import lay_out, render_batch, stylesheet_of, worker_init
 
 #: PDF points in a CSS pixel: WeasyPrint lays out in CSS pixels (96 an inch), PDF
 #: coordinates are points (72 an inch).
@@ -74,28 +73,17 @@ def _older_objects_set_aside() -> Iterator[None]:
                 _froze = False
 
 
-def render_pdf(
-    template_name: str,
-    context: dict[str, Any],
-    *,
-    title: str,
-    author: str,
-    base_url: str | None = None,
-) -> bytes:
-    """The template rendered to an A4 PDF with `title` and `author` as its metadata.
-
-    `base_url` only resolves in-document links (bookmarks, `#section` anchors); any
-    external resource is refused, see `refuse_fetch`.
-    """
+def render_pdf(template_name: str, context: dict[str, Any], *, title: str, author: str) -> bytes:
+    """The template rendered to an A4 PDF with `title` and `author` as its metadata;
+    in-document links (bookmarks, `#section` anchors) work, and any external resource
+    is refused (`incidents.pdf_batch.refuse_fetch`)."""
     context = {**context, "pdf_title": title, "pdf_author": author}
-    html = render_to_string(template_name, context)
-    stylesheet = CSS(string=render_to_string("exports/page.css", context), url_fetcher=refuse_fetch)
+    document = render_document(
+        render_to_string(template_name, context), render_to_string("exports/page.css", context)
+    )
+    document.metadata.title = title
+    document.metadata.authors = [author]
     with _older_objects_set_aside():
-        document = HTML(string=html, base_url=base_url, url_fetcher=refuse_fetch).render(
-            stylesheets=[stylesheet]
-        )
-        document.metadata.title = title
-        document.metadata.authors = [author]
         return bytes(document.write_pdf())
 
 
@@ -156,9 +144,8 @@ def _render_batch_here(documents: list[str], stylesheet: str) -> tuple[bytes, li
 def render_document(html: str, stylesheet: str) -> Document:
     """`html` laid out with `stylesheet` in this process: a WeasyPrint document whose
     pages tell where each link landed (see `page_rectangle`)."""
-    css = CSS(string=stylesheet, url_fetcher=refuse_fetch)
     with _older_objects_set_aside():
-        return HTML(string=html, url_fetcher=refuse_fetch).render(stylesheets=[css])
+        return lay_out(html, stylesheet_of(stylesheet))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import os
 from typing import Any, NoReturn
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 
 #: How much a worker process lowers its priority: a pack is made beside the web
 #: process's requests, which should not wait for it.
@@ -40,6 +41,15 @@ def worker_init() -> None:
     gc.freeze()
 
 
+def stylesheet_of(text: str) -> CSS:
+    return CSS(string=text, url_fetcher=refuse_fetch)
+
+
+def lay_out(html: str, css: CSS) -> Document:
+    """`html` laid out with `css`, fetching nothing (`refuse_fetch`)."""
+    return HTML(string=html, url_fetcher=refuse_fetch).render(stylesheets=[css])
+
+
 def render_batch(documents: list[str], stylesheet: str) -> tuple[bytes, list[int]]:
     """The HTML `documents`, each laid out on its own with `stylesheet`, written as one
     PDF; with the number of pages of each document, in order.
@@ -47,11 +57,8 @@ def render_batch(documents: list[str], stylesheet: str) -> tuple[bytes, list[int
     The documents are parts of a bigger PDF, which leads to them by page, so the places
     their elements' ids mark are not written: each would be a named destination of the
     joined PDF that nothing uses, and joining thousands of them took seconds."""
-    css = CSS(string=stylesheet, url_fetcher=refuse_fetch)
-    laid_out = [
-        HTML(string=document, url_fetcher=refuse_fetch).render(stylesheets=[css])
-        for document in documents
-    ]
+    css = stylesheet_of(stylesheet)
+    laid_out = [lay_out(document, css) for document in documents]
     pages = [page for document in laid_out for page in document.pages]
     for page in pages:
         page.anchors = {}

@@ -200,6 +200,8 @@ def test_the_pack_has_referrals_then_counts_then_questions_then_every_record(
         "Incidents 2",
         "Referrals made for them 1",
         "First referral 2 days 1 of 2",
+        "Incidents by status, as the records stand Status Incidents Being logged 1 Awaiting "
+        "initial review 1",
         "Referrals by agency Agency Referrals Police 1",
         "Referrals by outcome Outcome Referrals Outcome awaited 1",
         # The questions, each with its figures and the records that fall short
