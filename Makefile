@@ -38,8 +38,8 @@ run: install
 # stay fully covered, branch by branch (docs/triage.md). Coverage is measured there
 # only, because tracing the whole suite would make it two thirds slower.
 TEST_WORKERS ?= auto
-TRIAGE_TESTS := tests/incidents/test_triage.py tests/incidents/test_triage_validation.py \
-	tests/incidents/test_triage_properties.py
+TRIAGE_TESTS := tests/incidents/triage/test_rules.py tests/incidents/triage/test_parsing.py \
+	tests/incidents/triage/test_properties.py
 test: install
 	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --quiet $(TRIAGE_TESTS) --cov=incidents.triage --cov-branch \

@@ -541,7 +541,7 @@ class TriageAssessment(models.Model):
     (`incidents.services.triage_refresh`); the newest is the one the workflow shows,
     and the older ones stay so the record shows what was known when each decision
     was made. `facts` is the exact input and `result` the exact output of
-    `incidents.triage`, in the JSON shape `manage.py triage` reads and prints.
+    `incidents.triage.rules`, in the JSON shape `manage.py triage` reads and prints.
     """
 
     incident = models.ForeignKey(
@@ -616,7 +616,7 @@ class DocumentKind(models.TextChoices):
 class IncidentDocument(models.Model):
     """A document attached to an incident, such as a referral form (docs/documents.md).
 
-    Never a picture or video: `safeguarding.uploads` refuses those by content (002 §2.0,
+    Never a picture or video: `safeguarding.uploads.checks` refuses those by content (002 §2.0,
     §5.1). The file lives under `PRIVATE_FILES_ROOT` named only by `stored_name`, a
     random UUID; the name it was uploaded with is shown to people, never used as a path.
     A document is withdrawn, never deleted: the row and the file stay for the record.
@@ -708,7 +708,7 @@ def _is_hex(value: str, length: int) -> bool:
 class RiskAssessment(models.Model):
     """The DSL's further review when the school has not referred (002 §3.4, Annex A).
 
-    `answers` maps each Annex A question key (`incidents.risk`) to
+    `answers` maps each Annex A question key (`incidents.risk.questions`) to
     `{"answer": "yes" | "no" | "not_known", "note": str}`. Answers that are triage facts
     are also written to the incident, so the triage follows the assessment.
     """
@@ -1249,7 +1249,7 @@ class SignOff(WriteOnce):
 
     Bound to what was signed: `canonical` is the canonical text of the record at signing
     (the item's fields and the newest history row of each part of the record) and
-    `digest` its SHA-256 (`incidents.signoff`). When the record changes afterwards the
+    `digest` its SHA-256 (`incidents.signoff.items`). When the record changes afterwards the
     digest no longer matches and the sign-off shows as superseded. Never edited or
     deleted; signing again adds a row.
     """

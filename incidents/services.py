@@ -1,6 +1,6 @@
 """Writes to incidents and their parts. Keyword-only, typed, one transaction each.
 
-Views check access (`incidents.selectors.incident_for_user`) before calling these;
+Views check access (`incidents.access.incident_for_user`) before calling these;
 services enforce the data rules through the models' `clean` and constraints.
 """
 
@@ -26,8 +26,8 @@ from incidents.models import (
     Reopening,
     TriageAssessment,
 )
-from incidents.triage import FactsError, assess, parse_facts
-from incidents.triage_facts import facts_for_incident
+from incidents.triage.record import facts_for_incident
+from incidents.triage.rules import FactsError, assess, parse_facts
 from referrals.obligations import social_care_contact_check
 from safeguarding.access import schools_for_user
 from safeguarding.audit import save_audited, update_audited

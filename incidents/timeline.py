@@ -1,7 +1,7 @@
 """The pieces every incident timeline entry is built from (issue 5 item 9).
 
 Each part of the record (people, decisions, parent contacts, viewings, devices, …) has
-a builder returning its entries; `incidents.case_selectors.incident_timeline` joins
+a builder returning its entries; `incidents.case.selectors.incident_timeline` joins
 them. A builder runs a fixed number of queries whatever the number of rows.
 """
 

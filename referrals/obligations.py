@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from incidents.interview_selectors import CHILD_KINDS
+from incidents.interviews.selectors import CHILD_KINDS
 from incidents.models import Incident, Involvement, PersonKind
 from referrals.models import Agency
 from referrals.selectors import referrals_for_incident

@@ -1,5 +1,5 @@
 """Reads of referrals and agency contacts, from records the view has already
-access-checked (an incident from `incidents.selectors.incident_for_user`, a school from
+access-checked (an incident from `incidents.access.incident_for_user`, a school from
 `safeguarding.access.school_for_user`)."""
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from incidents.access import incidents_for_user
 from incidents.models import Decision, DecisionKind, Incident
-from incidents.selectors import incidents_for_user
 from referrals.models import Agency, Referral, ReferralOutcome
 from safeguarding.models import Pupil, School, User
 

@@ -2,7 +2,7 @@
 SQLite and PostgreSQL, whatever order the fields were read in.
 
 Used by the hash chain of history rows (`safeguarding.history_chain`) and by the
-headteacher's sign-off digest (`incidents.signoff`). Keys are sorted; datetimes are
+headteacher's sign-off digest (`incidents.signoff.items`). Keys are sorted; datetimes are
 written in UTC with microseconds; dates, times, decimals and UUIDs as ISO text.
 
 Empty values (None, "", False, an empty list or dict) are left out. A field added to a

@@ -305,7 +305,7 @@ def verify_sign_offs(model: type[models.Model], report: AuditReport | None = Non
 
     Works from the stored row alone, not from the code that wrote it: whatever the
     canonical form becomes, `{"history": {label: {record id: history id}}}` is the part a
-    sign-off relies on (`incidents.signoff`).
+    sign-off relies on (`incidents.signoff.items`).
     """
     report = report if report is not None else AuditReport()
     rows = model._base_manager.order_by("pk").values("id", "incident_id", "canonical", "digest")

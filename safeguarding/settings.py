@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "incidents",
     "referrals",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
-from incidents import case_views
+from incidents.case import views as case_views
 from safeguarding.forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -19,26 +19,26 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("safeguarding.account_urls")),
-    path("", include("incidents.urls")),
-    path("", include("incidents.document_urls")),
-    path("", include("incidents.logging_urls")),
-    path("", include("incidents.case_urls")),
-    path("", include("incidents.review_urls")),
-    path("", include("incidents.parent_urls")),
-    path("", include("incidents.closure_urls")),
-    path("", include("incidents.risk_urls")),
-    path("", include("incidents.viewing_urls")),
-    path("", include("incidents.device_urls")),
-    path("", include("incidents.interview_urls")),
-    path("", include("incidents.takedown_urls")),
-    path("", include("referrals.agency_urls")),
-    path("", include("referrals.referral_urls")),
-    path("", include("referrals.meeting_urls")),
-    path("", include("referrals.summary_urls")),
-    path("", include("incidents.signoff_urls")),
-    path("", include("incidents.audit_urls")),
-    path("", include("incidents.export_urls")),
-    path("", include("incidents.pack_urls")),
+    path("account/", include("safeguarding.accounts.urls")),
+    path("", include("incidents.restricted.urls")),
+    path("", include("incidents.documents.urls")),
+    path("", include("incidents.logging.urls")),
+    path("", include("incidents.case.urls")),
+    path("", include("incidents.review.urls")),
+    path("", include("incidents.parents.urls")),
+    path("", include("incidents.closure.urls")),
+    path("", include("incidents.risk.urls")),
+    path("", include("incidents.viewing.urls")),
+    path("", include("incidents.devices.urls")),
+    path("", include("incidents.interviews.urls")),
+    path("", include("incidents.takedown.urls")),
+    path("", include("referrals.agencies.urls")),
+    path("", include("referrals.flow.urls")),
+    path("", include("referrals.meetings.urls")),
+    path("", include("referrals.summary.urls")),
+    path("", include("incidents.signoff.urls")),
+    path("", include("incidents.audit.urls")),
+    path("", include("incidents.exports.urls")),
+    path("", include("incidents.packs.urls")),
     path("admin/", admin.site.urls),
 ]

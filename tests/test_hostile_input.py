@@ -290,7 +290,7 @@ def test_account_details_form(client, people, sex):
 
 def _decision_not_to_refer(people):
     """An incident managed in school, whose decision awaits the headteacher."""
-    from incidents.review_services import initial_review_record
+    from incidents.review.services import initial_review_record
     from tests.factories import InvolvementFactory
 
     incident = IncidentFactory(school=people.school, status="awaiting_review")

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from incidents.document_services import document_upload
+from incidents.documents.services import document_upload
 from incidents.models import (
     ContactMethod,
     Decision,
@@ -32,11 +32,11 @@ from incidents.models import (
     ExportStatus,
     ReportChannel,
 )
-from incidents.pack_services import pack_path
+from incidents.packs.services import pack_path
 from incidents.services import restricted_access_grant
-from incidents.takedown_services import online_report_record
+from incidents.takedown.services import online_report_record
+from referrals.flow.services import referral_record
 from referrals.models import Agency
-from referrals.services import referral_record
 from safeguarding.audit import save_audited
 from tests.factories import (
     AgencyContactFactory,
@@ -45,7 +45,7 @@ from tests.factories import (
     IncidentFactory,
     PupilFactory,
 )
-from tests.safeguarding.test_uploads import pdf
+from tests.safeguarding.uploads.test_checks import pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -49,9 +49,9 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from incidents.case_selectors import incident_timeline  # noqa: E402
-from incidents.export_services import incident_export  # noqa: E402
-from incidents.interview_services import interview_record  # noqa: E402
+from incidents.case.selectors import incident_timeline  # noqa: E402
+from incidents.exports.services import incident_export  # noqa: E402
+from incidents.interviews.services import interview_record  # noqa: E402
 from incidents.models import (  # noqa: E402
     CameToLight,
     ContactMethod,
@@ -73,16 +73,13 @@ from incidents.services import (  # noqa: E402
     involvement_add,
     parent_contact_record,
 )
-from incidents.signoff import sign_off_items  # noqa: E402
-from incidents.signoff_services import sign_off_record  # noqa: E402
-from incidents.takedown_services import (  # noqa: E402
-    online_report_outcome_record,
-    online_report_record,
-)
-from incidents.viewing_services import imagery_viewing_record  # noqa: E402
-from referrals.meeting_services import meeting_record  # noqa: E402
+from incidents.signoff.items import sign_off_items  # noqa: E402
+from incidents.signoff.services import sign_off_record  # noqa: E402
+from incidents.takedown.services import online_report_outcome_record, online_report_record  # noqa: E402
+from incidents.viewing.services import imagery_viewing_record  # noqa: E402
+from referrals.flow.services import follow_up_record, referral_record  # noqa: E402
+from referrals.meetings.services import meeting_record  # noqa: E402
 from referrals.models import Agency, MeetingKind  # noqa: E402
-from referrals.services import follow_up_record, referral_record  # noqa: E402
 from safeguarding.models import Role, School, Sex, User  # noqa: E402
 from safeguarding.services import membership_grant  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -501,10 +498,10 @@ def measure_record(runs: int) -> None:
 
 
 def measure_pack(runs: int) -> None:
-    if importlib.util.find_spec("incidents.pack_services") is None:
-        print("pack: not measured (incidents.pack_services missing)")
+    if importlib.util.find_spec("incidents.packs.services") is None:
+        print("pack: not measured (incidents.packs.services missing)")
         return
-    pack_services: Any = importlib.import_module("incidents.pack_services")
+    pack_services: Any = importlib.import_module("incidents.packs.services")
     school, staff = school_with_staff("Hillside School", "HS")
     start = time.perf_counter()
     caseload(school, staff, PACK_INCIDENTS)

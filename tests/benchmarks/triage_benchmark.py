@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from incidents.triage import KINDS, PRESETS, ROLES, Facts, assess, parse_facts
+from incidents.triage.rules import KINDS, PRESETS, ROLES, Facts, assess, parse_facts
 from safeguarding.ages import age_on
 
 SEED = 20250310

@@ -104,7 +104,7 @@ def sign_in(page, live_server, enter_code):
     the account has an authenticator (every demo account whose role needs one)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from safeguarding.demo_data import DEMO_PASSWORD
+    from demo.data import DEMO_PASSWORD
 
     def as_user(email: str) -> None:
         page.goto(live_server.url + "/login/")

@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from demo.data import DEMO_PASSWORD
 from incidents.models import SignOff, SignOffAction
-from safeguarding.demo_data import DEMO_PASSWORD
 from tests.browser.journey_steps import (
     Journey,
     Logged,

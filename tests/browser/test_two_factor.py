@@ -97,7 +97,7 @@ def test_new_dsl_sets_up_two_factor_then_signs_in_with_a_recovery_code(
 
 
 def test_code_page_with_an_error_is_accessible(page: Page, live_server, demo, axe_violations):
-    from safeguarding.demo_data import DEMO_PASSWORD
+    from demo.data import DEMO_PASSWORD
 
     page.goto(live_server.url + "/login/")
     page.get_by_label("Email address").fill("head@riverside.example")

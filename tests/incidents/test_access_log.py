@@ -14,14 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents.access_log import access_log_for, access_record, may_read_access_log
-from incidents.document_services import document_upload, private_storage, stored_path
+from incidents.documents.services import document_upload, private_storage, stored_path
 from incidents.models import AccessAction, AccessLogEntry, ImmutableRowError, Incident
 from incidents.services import restricted_access_grant
 from safeguarding.models import Role
 from safeguarding.no_delete import HardDeleteRefusedError
 from tests.conftest import grant
 from tests.factories import IncidentFactory, UserFactory
-from tests.safeguarding.test_uploads import pdf
+from tests.safeguarding.uploads.test_checks import pdf
 
 pytestmark = pytest.mark.django_db
 

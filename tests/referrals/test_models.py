@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from referrals.flow.services import referral_record
 from referrals.models import Agency, Referral, ReferralOutcome, ReferralStatus
-from referrals.services import referral_record
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db

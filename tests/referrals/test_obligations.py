@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentStatus, PersonKind
+from referrals.flow.services import referral_record
 from referrals.models import Agency, ReferralStatus
 from referrals.obligations import (
     social_care_contact_check,
     social_care_contact_needed,
     social_care_previously_involved,
 )
-from referrals.services import referral_record
 from safeguarding.models import SocialCare
 from tests.factories import IncidentFactory, InvolvementFactory, PupilFactory
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from incidents.models import DecisionKind, DecisionOutcome, Incident
 from incidents.services import decision_record, restricted_access_grant
+from referrals.flow.services import referral_record
 from referrals.models import Agency, Referral, ReferralOutcome
-from referrals.services import referral_record
 from referrals.timeliness import (
     academic_year,
     duration_text,

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents.models import Decision, DecisionKind, DecisionOutcome, Export, ExportKind
-from incidents.review_services import decision_update
+from incidents.review.services import decision_update
 from incidents.services import decision_record
 from safeguarding.audit import save_audited
 from safeguarding.canonical import canonical_json

@@ -22,7 +22,7 @@ from incidents.models import (
     SignOffAction,
     SignOffKind,
 )
-from incidents.review_services import decision_update
+from incidents.review.services import decision_update
 from incidents.services import decision_record
 from safeguarding.audit import save_audited
 from safeguarding.canonical import canonical_json, sha256_hex

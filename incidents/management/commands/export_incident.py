@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents.export_services import incident_export
+from incidents.exports.services import incident_export
 from incidents.models import Incident
 from safeguarding.models import School, User
 

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from incidents.models import ExportStatus
-from incidents.pack_services import pack_path, school_pack_create, school_pack_generate
+from incidents.packs.services import pack_path, school_pack_create, school_pack_generate
 from safeguarding.models import School, User
 
 

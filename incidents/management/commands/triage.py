@@ -5,7 +5,7 @@ standard input when FILE is `-`, and prints the assessment (or a list of assessm
 as JSON with an indent of 2. Input that cannot be assessed exits with status 2 and a
 message on standard error naming the field (`[1].people[0].age` for the second item
 of a list), and prints nothing on standard output: a script reading the output never
-gets half an answer. The rules are in `incidents.triage` and docs/triage.md.
+gets half an answer. The rules are in `incidents.triage.rules` and docs/triage.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents.triage import FactsError, assess, parse_facts
+from incidents.triage.rules import FactsError, assess, parse_facts
 
 INVALID_INPUT = 2
 

@@ -1,0 +1,141 @@
+"""The caseload, the incident page and a pupil's chronology: read-only pages.
+
+Thin views: the access helper answers 404 for anything the user may not read, and the
+selectors in `incidents.case.selectors` build each page in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from incidents.access import incident_for_user
+from incidents.access_log import access_record, may_read_access_log
+from incidents.case.selectors import (
+    caseload_for_user,
+    incident_timeline,
+    newest_assessment,
+    open_cases_for_user,
+    people_involved,
+    pupil_chronology,
+    pupil_flags,
+)
+from incidents.models import AccessAction, IncidentStatus
+from incidents.signoff.items import sign_off_items
+from referrals.timeliness import incident_timeliness
+from safeguarding.access import (
+    memberships_for_user,
+    pupil_for_user,
+    pupil_search,
+    pupils_for_user,
+    school_for_user,
+    schools_for_user,
+)
+from safeguarding.models import User
+from safeguarding.roles import EXPORT_RECORDS, MANAGE_INCIDENTS, SIGN_OFF, VIEW_INCIDENTS
+from safeguarding.web.views import may_manage
+
+SEARCH_RESULTS = 50
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's dashboard: their schools and role in each, the open
+    incidents of every school they read with what is overdue, and a pupil search across
+    those schools leading to a pupil's chronology (issue 5 item 1)."""
+    user: User = request.user  # type: ignore[assignment]
+    query = request.GET.get("q", "").strip()[:100]
+    pupils = None
+    if query:
+        found = pupil_search(pupils_for_user(user), query).select_related("school")
+        pupils = list(found[:SEARCH_RESULTS])
+    readable = set(schools_for_user(user, VIEW_INCIDENTS).values_list("pk", flat=True))
+    return render(
+        request,
+        "safeguarding/home.html",
+        {
+            "memberships": memberships_for_user(user),
+            "readable_school_ids": readable,
+            "sign_off_school_ids": set(
+                schools_for_user(user, SIGN_OFF).values_list("pk", flat=True)
+            ),
+            "open_cases": open_cases_for_user(user) if readable else [],
+            "query": query,
+            "pupils": pupils,
+            "search_limit": SEARCH_RESULTS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def caseload(request: HttpRequest, school_id: int) -> HttpResponse:
+    """One school's incidents for everyone who reads them, with a pupil search."""
+    user: User = request.user  # type: ignore[assignment]
+    school = school_for_user(user, school_id, VIEW_INCIDENTS)
+    query = request.GET.get("q", "").strip()[:100]
+    pupils = None
+    if query:
+        pupils = list(
+            pupil_search(pupils_for_user(user).filter(school=school), query)[:SEARCH_RESULTS]
+        )
+    return render(
+        request,
+        "incidents/cases/caseload.html",
+        {
+            "school": school,
+            "caseload": caseload_for_user(user, school),
+            "query": query,
+            "pupils": pupils,
+            "search_limit": SEARCH_RESULTS,
+            "may_log": schools_for_user(user, MANAGE_INCIDENTS).filter(pk=school.pk).exists(),
+            "may_export": schools_for_user(user, EXPORT_RECORDS).filter(pk=school.pk).exists(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """A pupil's safeguarding chronology: the incidents the user may see, oldest first."""
+    user: User = request.user  # type: ignore[assignment]
+    found = pupil_for_user(user, pupil_id)
+    return render(
+        request,
+        "incidents/cases/pupil.html",
+        {
+            "pupil": found,
+            "age": found.age_on(timezone.localdate()),
+            "flags": pupil_flags(found),
+            "chronology": pupil_chronology(user, found),
+        },
+    )
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The incident: summary, triage, people involved and the whole record in order.
+    Each view is logged, so the school can show who has read the record (issue 7)."""
+    user: User = request.user  # type: ignore[assignment]
+    incident = incident_for_user(user, incident_id)
+    access_record(user=user, incident=incident, action=AccessAction.VIEWED)
+    return render(
+        request,
+        "incidents/cases/detail.html",
+        {
+            "incident": incident,
+            "assessment": newest_assessment(incident),
+            "people": people_involved(incident),
+            "timeline": incident_timeline(incident),
+            "timeliness": incident_timeliness(incident),
+            "sign_offs": sign_off_items([incident]),
+            "may_read_access_log": may_read_access_log(user, incident),
+            # Offers "Make a referral" beside an immediate-referral triage.
+            "may_manage": may_manage(user, incident) and incident.status != IncidentStatus.CLOSED,
+        },
+    )
