@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from incidents.services import pupil_save
 from safeguarding.admin_base import AuditedAdmin, ReadOnlyAuditedAdmin
 from safeguarding.models import Membership, Pupil, School, Trust, User
+from safeguarding.services import pupil_save
 
 
 @admin.register(User)

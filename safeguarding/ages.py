@@ -1,7 +1,8 @@
 """Ages in completed years, the way the law and the guidance count them.
 
 Ages are never stored: a pupil's age matters on a particular date (when the imagery was
-made, when the incident came to light; DESIGN.md §5.1), so it is always computed.
+made, when the incident came to light; docs/triage.md#input-the-facts-json), so it is
+always computed.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Tamper evidence for the audit trail: each history row carries a hash chained to the
-previous history row of the same record (issue 7; DESIGN.md §7).
+previous history row of the same record (issue 7; docs/architecture.md#quality-targets).
 
 The application writes history rows only through simple-history. A row changed,
 inserted or deleted directly in the database breaks the chain of its record, and

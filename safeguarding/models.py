@@ -1,7 +1,7 @@
 """The core of the product: people, schools, roles and pupils.
 
 Incidents live in `incidents`, referrals in `referrals`; both hang off `School` and
-`Pupil` defined here, and every permission is granted per school (DESIGN.md §2–§4).
+`Pupil` defined here, and every permission is granted per school (docs/domain.md, docs/roles.md).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class Jurisdiction(models.TextChoices):
 
 
 class TriagePreset(models.TextChoices):
-    """The named sets of immediate-referral criteria (DESIGN.md §5.2)."""
+    """The named sets of immediate-referral criteria (docs/triage.md#presets)."""
 
     ALL = "all", "All criteria (default)"
     UKCIS = "ukcis", "UKCIS 2020 and NSPCC (003)"
@@ -344,7 +344,8 @@ class Pupil(models.Model):
             models.CheckConstraint(
                 condition=Q(social_care__in=SocialCare.values), name="pupil_social_care_known"
             ),
-            # A looked-after child is, by definition, known to social care now (DESIGN.md §5.1).
+            # A looked-after child is, by definition, known to social care now
+            # (docs/triage.md#input-the-facts-json).
             models.CheckConstraint(
                 condition=Q(looked_after=False) | Q(social_care=SocialCare.CURRENT),
                 name="pupil_looked_after_has_current_social_care",

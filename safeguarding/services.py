@@ -8,8 +8,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from safeguarding.audit import save_audited
-from safeguarding.models import Membership, School, User
+from safeguarding.models import Membership, Pupil, School, User
 from safeguarding.roles import ROLE_PERMISSIONS, qualified
+from safeguarding.signals import pupil_saved
 
 
 def _active_roles(*, user: User, school: School) -> set[str]:
@@ -50,3 +51,13 @@ def membership_revoke(*, membership: Membership, revoked_by: User) -> Membership
     for codename in ROLE_PERMISSIONS[membership.role] - still_granted:
         remove_perm(qualified(codename), membership.user, membership.school)
     return membership
+
+
+@transaction.atomic
+def pupil_save(*, actor: User, pupil: Pupil) -> Pupil:
+    """Save a pupil record, then tell the apps above (`safeguarding.signals.pupil_saved`):
+    a pupil's date of birth and vulnerability are triage facts, so the incidents app
+    re-triages the pupil's open incidents in the same transaction."""
+    save_audited(pupil, actor=actor)
+    pupil_saved.send(sender=Pupil, actor=actor, pupil=pupil)
+    return pupil

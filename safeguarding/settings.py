@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -88,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render from the project's templates, so GOV.UK's classes are written there
+# (templates/web/widgets/) rather than in every form (safeguarding.web.widgets).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -1,5 +1,5 @@
-"""Forms for two-factor set-up and verification, for typing the password again, and
-for the details a user records about themself.
+"""Forms for signing in, for two-factor set-up and verification, for typing the password
+again, and for the details a user records about themself.
 
 Each form checks its input against the user's own device or password, so the error
 can say which field is wrong and what to do. Wrong codes are throttled by django-otp
@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguarding.audit import save_audited
 from safeguarding.models import Sex, User
 from safeguarding.two_factor import normalise_recovery_code
+from safeguarding.web.widgets import EmailInput, PasswordInput, TextInput
 
 CODE_MISSING = "Enter the 6-digit code from your authenticator app"
 CODE_MALFORMED = "Enter the 6-digit code from your authenticator app, using numbers only"
@@ -49,8 +51,28 @@ def throttled_message(device: Device) -> str | None:
     return f"Too many wrong codes in a row. Wait {seconds} {unit}, then try again"
 
 
-def _input(**attrs: str) -> dict[str, str]:
-    return {"class": "govuk-input govuk-input--width-10", "spellcheck": "false", **attrs}
+def _code_input(**attrs: str) -> TextInput:
+    """A box for a code: ten characters wide, never spell-checked."""
+    return TextInput({"spellcheck": "false", **attrs}, chars=10)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for email login and with autocomplete hints."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=EmailInput({"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=PasswordInput({"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password.",
+        "inactive": "This account is inactive.",
+    }
 
 
 class TotpCodeForm(forms.Form):
@@ -60,9 +82,7 @@ class TotpCodeForm(forms.Form):
         label="Code",
         help_text="The 6-digit code your authenticator app shows for Safeguarding records.",
         error_messages={"required": CODE_MISSING},
-        widget=forms.TextInput(
-            attrs=_input(autocomplete="one-time-code", inputmode="numeric", autocapitalize="off")
-        ),
+        widget=_code_input(autocomplete="one-time-code", inputmode="numeric", autocapitalize="off"),
     )
 
     def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
@@ -94,7 +114,7 @@ class RecoveryCodeForm(forms.Form):
         label="Recovery code",
         help_text="One of the 10 codes you saved when you set up two-factor authentication.",
         error_messages={"required": RECOVERY_MISSING},
-        widget=forms.TextInput(attrs=_input(autocomplete="off", autocapitalize="off")),
+        widget=_code_input(autocomplete="off", autocapitalize="off"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -129,9 +149,7 @@ class ConfirmPasswordForm(forms.Form):
         label="Password",
         strip=False,
         error_messages={"required": REAUTH_MISSING},
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "current-password", "class": "govuk-input"}
-        ),
+        widget=PasswordInput({"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:

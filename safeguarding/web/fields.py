@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
+from safeguarding.web.widgets import TextInput
+
 DATE_HINT = "For example, 27 3 2026."
 TIME_HINT = "Use the 24-hour clock, for example 14:30."
 TIME_FORMATS = ["%H:%M", "%H.%M"]
@@ -23,7 +25,7 @@ TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 class DateInputWidget(forms.MultiWidget):
     """Day, month and year boxes (the GOV.UK date input pattern); rendered by
-    templates/incidents/log/partials/date_input.html."""
+    templates/partials/date_input.html."""
 
     def __init__(self) -> None:
         super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
@@ -123,7 +125,7 @@ def moment_fields(
                 "required": time_required or f"Enter the time {what}.",
                 "invalid": "Enter a time like 14:30.",
             },
-            widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+            widget=TextInput(chars=5),
         ),
     )
 

@@ -1,6 +1,6 @@
-"""What the incident workflow's views share: who may change a record, how a service's
-refusal is shown against the form field it is about, and how a colleague's concurrent
-change is shown to the person whose save was refused.
+"""What every app's views share: the signed-in user, how a service's refusal is shown
+against the form field it is about, and how a colleague's concurrent change is shown to
+the person whose save was refused.
 """
 
 from __future__ import annotations
@@ -12,23 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
-from incidents.models import Incident
-from safeguarding.access import schools_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
-from safeguarding.roles import MANAGE_INCIDENTS
-
-CLOSED_MESSAGE = "This incident is closed: its record can no longer be changed here."
 
 
 def request_user(request: HttpRequest) -> User:
     """The signed-in user (views are behind `login_required`)."""
     return request.user  # type: ignore[return-value]
-
-
-def may_manage(user: User, incident: Incident) -> bool:
-    """Whether `user` may change the incident's record (the school's DSLs)."""
-    return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[str, str]) -> None:
@@ -46,9 +36,13 @@ def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[st
 
 
 def stale_changes(
-    error: StaleEditError, model: type[models.Model] = Incident
+    error: StaleEditError, model: type[models.Model] | None = None
 ) -> list[dict[str, Any]]:
-    """What the colleague changed, by field label, for the refusal on screen."""
+    """What the colleague changed, by field label, for the refusal on screen.
+
+    Labels come from `model`, by default the model of the row that was refused.
+    """
+    model = model or type(error.current)
 
     def shown(value: Any) -> str:
         if isinstance(value, bool):
