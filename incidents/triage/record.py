@@ -1,9 +1,9 @@
-"""The adapter from an incident in the database to the facts `incidents.triage.rules` reads.
+"""The adapter from an incident in the database to the facts the triage rules read.
 
-The facts are the JSON object of DESIGN.md §5.1, so what is stored with an assessment
-can be replayed with `manage.py triage` exactly. A pupil's date of birth and
-vulnerability come from the pupil record; a pupil's earlier incidents recorded here are
-counted and added to any the DSL noted from elsewhere.
+The facts are the JSON object of docs/triage.md#input-the-facts-json, so what is stored
+with an assessment can be replayed with `manage.py triage` exactly. A pupil's date of
+birth and vulnerability come from the pupil record; a pupil's earlier incidents recorded
+here are counted and added to any the DSL noted from elsewhere.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ import statistics
 import sys
 import time
 
-from incidents.triage.rules import KINDS, PRESETS, ROLES, Facts, assess, parse_facts
+from incidents.triage.facts import KINDS, PRESETS, ROLES, Facts
+from incidents.triage.parsing import parse_facts
+from incidents.triage.rules import assess
 from safeguarding.ages import age_on
 
 SEED = 20250310

@@ -1,11 +1,12 @@
 """`python manage.py triage FILE`: triage facts given as JSON, print the assessment.
 
-Reads one facts object (DESIGN.md §5.1), or a JSON list of them, from FILE or from
-standard input when FILE is `-`, and prints the assessment (or a list of assessments)
-as JSON with an indent of 2. Input that cannot be assessed exits with status 2 and a
-message on standard error naming the field (`[1].people[0].age` for the second item
-of a list), and prints nothing on standard output: a script reading the output never
-gets half an answer. The rules are in `incidents.triage.rules` and docs/triage.md.
+Reads one facts object (docs/triage.md#input-the-facts-json), or a JSON list of them,
+from FILE or from standard input when FILE is `-`, and prints the assessment (or a list
+of assessments) as JSON with an indent of 2. Input that cannot be assessed exits with
+status 2 and a message on standard error naming the field (`[1].people[0].age` for the
+second item of a list), and prints nothing on standard output: a script reading the
+output never gets half an answer. The rules are in the package `incidents.triage` (the
+entry point is `incidents.triage.rules.assess`) and docs/triage.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents.triage.rules import FactsError, assess, parse_facts
+from incidents.triage.facts import FactsError
+from incidents.triage.parsing import parse_facts
+from incidents.triage.rules import assess
 
 INVALID_INPUT = 2
 

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from incidents.triage.rules import assess, parse_facts
+from incidents.triage.parsing import parse_facts
+from incidents.triage.rules import assess
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from incidents.triage.rules import Facts, FactsError, Imagery, Person, Policy, Sharing, parse_facts
+from incidents.triage.facts import Facts, FactsError, Imagery, Person, Policy, Sharing
+from incidents.triage.parsing import parse_facts
 
 
 def valid() -> dict[str, Any]:

@@ -10,17 +10,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidents.triage.rules import (
-    ALWAYS_OBLIGATIONS,
-    CRITERIA_BY_PRESET,
-    KINDS,
-    PRESETS,
-    ROLES,
-    Facts,
-    assess,
-    facts_to_dict,
-    parse_facts,
-)
+from incidents.triage.facts import CRITERIA_BY_PRESET, KINDS, PRESETS, ROLES, Facts
+from incidents.triage.obligations import ALWAYS_OBLIGATIONS
+from incidents.triage.parsing import facts_to_dict, parse_facts
+from incidents.triage.rules import assess
 from safeguarding.ages import age_on
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

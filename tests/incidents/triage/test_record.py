@@ -1,4 +1,5 @@
-"""The adapter from an incident in the database to the triage facts of DESIGN.md §5.1."""
+"""The adapter from an incident in the database to the triage facts of
+docs/triage.md#input-the-facts-json."""
 
 import datetime as dt
 
@@ -6,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import PersonKind
+from incidents.triage.parsing import parse_facts
 from incidents.triage.record import facts_for_incident
-from incidents.triage.rules import parse_facts
 from safeguarding.models import SocialCare
 from tests.factories import IncidentFactory, InvolvementFactory, PupilFactory
 

@@ -7,16 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from incidents.models import IncidentStatus, PersonKind, TriageAssessment
-from incidents.services import (
-    incident_create,
-    incident_update,
-    involvement_add,
-    pupil_save,
-    school_triage_policy_change,
-    triage_refresh,
-)
+from incidents.policy.services import school_triage_policy_change
+from incidents.services import incident_create, incident_update, involvement_add
+from incidents.triage.services import triage_refresh
 from safeguarding.audit import StaleEditError
 from safeguarding.models import SocialCare
+from safeguarding.services import pupil_save
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
