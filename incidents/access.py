@@ -1,4 +1,4 @@
-"""Reads of incidents, already limited to what the user may see (DESIGN.md §2–§3).
+"""Reads of incidents, already limited to what the user may see (docs/roles.md).
 
 A restricted incident is seen only by the school's headteacher (who may see every
 incident), its lead DSL, and staff given a per-incident grant.
@@ -15,6 +15,8 @@ from incidents.models import Incident
 from safeguarding.access import schools_for_user
 from safeguarding.models import User
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS, VIEW_RESTRICTED_INCIDENTS
+
+CLOSED_MESSAGE = "This incident is closed: its record can no longer be changed here."
 
 
 def incidents_for_user(user: User) -> QuerySet[Incident]:
@@ -47,3 +49,8 @@ def incident_for_user(user: User, pk: int, *, write: bool = False) -> Incident:
     ):
         raise PermissionDenied("You may read this incident but not change it.")
     return incident
+
+
+def may_manage(user: User, incident: Incident) -> bool:
+    """Whether `user` may change the incident's record (the school's DSLs)."""
+    return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from incidents.access import may_manage
 from incidents.models import AccessAction, AccessLogEntry, Incident
 from safeguarding.access import schools_for_user
 from safeguarding.models import User
 from safeguarding.roles import SIGN_OFF
-from safeguarding.web.views import may_manage
 
 DETAIL_LENGTH = AccessLogEntry._meta.get_field("detail").max_length or 300
 

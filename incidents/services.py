@@ -1,4 +1,8 @@
-"""Writes to incidents and their parts. Keyword-only, typed, one transaction each.
+"""Writes to the parts of an incident that several features record: the incident and its
+people (logging; the review and risk assessment change its facts), decisions (the review,
+the demo data), and parent contacts (the parents page, and the devices page for a
+device taken or refused). Keyword-only, typed, one transaction each; every change of
+facts re-triages the incident (`incidents.triage.services`).
 
 Views check access (`incidents.access.incident_for_user`) before calling these;
 services enforce the data rules through the models' `clean` and constraints.
@@ -7,32 +11,21 @@ services enforce the data rules through the models' `clean` and constraints.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from incidents.models import (
     ROLE_FIELDS,
     Decision,
     Incident,
-    IncidentAccessGrant,
-    IncidentStatus,
     Involvement,
     ParentContact,
-    Reopening,
-    TriageAssessment,
 )
-from incidents.triage.record import facts_for_incident
-from incidents.triage.rules import FactsError, assess, parse_facts
-from referrals.obligations import social_care_contact_check
-from safeguarding.access import schools_for_user
+from incidents.triage.services import triage_refresh
 from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import Pupil, School, User
-from safeguarding.roles import VIEW_INCIDENTS
 
 
 def _next_reference(school: School, year: int) -> str:
@@ -90,70 +83,6 @@ def incident_update(
     )
     triage_refresh(actor=actor, incident=updated)
     return updated
-
-
-NOT_CLOSED = "Only a closed case can be reopened."
-
-
-@transaction.atomic
-def incident_close(
-    *, actor: User, incident: Incident, expected_version: int, outcome_summary: str
-) -> Incident:
-    """Close a case with its outcome summary (issue 5 item 9).
-
-    Refused while a child involved has current social-care involvement and no contact
-    with children's social care is recorded (002 §4.0), and from a stale copy.
-    """
-    social_care_contact_check(incident)
-    return incident_update(
-        actor=actor,
-        incident=incident,
-        expected_version=expected_version,
-        status=IncidentStatus.CLOSED,
-        closed_at=timezone.now(),
-        outcome_summary=outcome_summary,
-    )
-
-
-@transaction.atomic
-def incident_reopen(
-    *, actor: User, incident: Incident, expected_version: int, reason: str
-) -> Reopening:
-    """Open a closed case again, recording why (issue 5 item 9).
-
-    The case returns to where its newest decision put it (referred, managed in school,
-    or awaiting its initial review if none was made). The outcome summary it was closed
-    with is kept on the reopening and in the incident's history; a later closure needs
-    a new one. `expected_version` refuses a reopening from a stale copy.
-    """
-    current = Incident.objects.select_for_update().get(pk=incident.pk)
-    if current.status != IncidentStatus.CLOSED:
-        raise ValidationError(NOT_CLOSED)
-    reopening = save_audited(
-        Reopening(
-            incident=current,
-            reason=reason.strip(),
-            previous_outcome_summary=current.outcome_summary,
-            reopened_by=actor,
-        ),
-        actor=actor,
-    )
-    newest = current.decisions.order_by("-decided_at", "-pk").first()
-    if newest is None:
-        status = IncidentStatus.AWAITING_REVIEW
-    elif newest.needs_sign_off:
-        status = IncidentStatus.MANAGED_IN_SCHOOL
-    else:
-        status = IncidentStatus.REFERRED
-    incident_update(
-        actor=actor,
-        incident=current,
-        expected_version=expected_version,
-        status=status,
-        closed_at=None,
-        outcome_summary="",
-    )
-    return reopening
 
 
 @transaction.atomic
@@ -215,135 +144,3 @@ def parent_contact_record(
         **details,
     )
     return save_audited(contact, actor=actor)
-
-
-@transaction.atomic
-def triage_refresh(*, actor: User, incident: Incident) -> TriageAssessment | None:
-    """Store a new triage assessment if the incident's facts or policy have changed.
-
-    Returns the newest assessment, or None while nobody involved has been recorded
-    (there is nothing to triage yet). Facts that triage cannot use (say, a date of
-    birth after the incident) refuse the change that produced them, naming the person
-    and field, rather than leave the record with a stale assessment.
-    """
-    facts = facts_for_incident(incident)
-    if not facts["people"]:
-        return None
-    latest = incident.triage_assessments.first()
-    if latest is not None and latest.facts == facts:
-        return latest
-    try:
-        assessment = assess(parse_facts(facts))
-    except FactsError as error:
-        raise ValidationError(_facts_problem(error, facts)) from error
-    result = assessment.to_json()
-    return save_audited(
-        TriageAssessment(
-            incident=incident,
-            policy=assessment.policy,
-            facts=facts,
-            result=result,
-            immediate_referral=assessment.immediate_referral,
-            recommendation=assessment.recommendation or "",
-        ),
-        actor=actor,
-    )
-
-
-def _facts_problem(error: FactsError, facts: dict[str, Any]) -> str:
-    """The triage refusal in words a DSL can act on: which person, which field, why."""
-    match = re.match(r"people\[(\d+)\]\.?(.*)", error.field)
-    if match:
-        person = facts["people"][int(match.group(1))]["ref"]
-        where = f"{person}, {match.group(2) or 'details'} ({error.field})"
-    else:
-        where = error.field or "the incident"
-    return f"Triage cannot use these facts: {where}: {error.problem}."
-
-
-def open_incidents_refresh(*, actor: User, incidents: Any) -> None:
-    """Re-triage every incident in `incidents` that is not closed (one save each)."""
-    for incident in incidents.exclude(status=IncidentStatus.CLOSED).select_related("school"):
-        triage_refresh(actor=actor, incident=incident)
-
-
-@transaction.atomic
-def pupil_save(*, actor: User, pupil: Pupil) -> Pupil:
-    """Save a pupil record and re-triage their open incidents: a pupil's date of birth
-    and vulnerability are triage facts (DESIGN.md §5.1)."""
-    save_audited(pupil, actor=actor)
-    open_incidents_refresh(
-        actor=actor, incidents=Incident.objects.filter(involvements__pupil=pupil).distinct()
-    )
-    return pupil
-
-
-@transaction.atomic
-def school_triage_policy_change(
-    *,
-    actor: User,
-    school: School,
-    expected_version: int,
-    triage_preset: str,
-    significant_age_gap_years: int,
-    unknown_age_is_adult: bool,
-    send_counts_as_vulnerable: bool,
-) -> School:
-    """Change which criteria the school triages by, and re-triage its open incidents.
-
-    A headteacher or trust lead decision (docs/triage.md); audited like every change.
-    """
-    updated = update_audited(
-        school,
-        actor=actor,
-        expected_version=expected_version,
-        changes={
-            "triage_preset": triage_preset,
-            "significant_age_gap_years": significant_age_gap_years,
-            "unknown_age_is_adult": unknown_age_is_adult,
-            "send_counts_as_vulnerable": send_counts_as_vulnerable,
-        },
-    )
-    open_incidents_refresh(actor=actor, incidents=Incident.objects.filter(school=updated))
-    return updated
-
-
-RESTRICTED_PERMISSION = "incidents.access_restricted_incident"
-
-
-@transaction.atomic
-def restricted_access_grant(
-    *, actor: User, incident: Incident, user: User, reason: str
-) -> IncidentAccessGrant:
-    """Let a named colleague see a restricted incident (DESIGN.md §2), with the reason.
-
-    Only someone who may already read the school's incidents can be granted: the grant
-    lifts the restriction for them, it does not give a role.
-    """
-    if not incident.restricted:
-        raise ValidationError({"user": "This incident is not restricted: no grant is needed."})
-    if not schools_for_user(user, VIEW_INCIDENTS).filter(pk=incident.school_id).exists():
-        raise ValidationError(
-            {"user": f"{user} has no role that can read this school's incidents."}
-        )
-    if incident.access_grants.filter(user=user, revoked_at__isnull=True).exists():
-        raise ValidationError({"user": f"{user} has already been granted access."})
-    grant = save_audited(
-        IncidentAccessGrant(incident=incident, user=user, reason=reason, granted_by=actor),
-        actor=actor,
-    )
-    assign_perm(RESTRICTED_PERMISSION, user, incident)
-    return grant
-
-
-@transaction.atomic
-def restricted_access_revoke(*, actor: User, grant: IncidentAccessGrant) -> IncidentAccessGrant:
-    """End a grant; the row stays, so the record shows who could see it and when."""
-    grant = IncidentAccessGrant.objects.select_for_update().get(pk=grant.pk)
-    if grant.revoked_at is not None:
-        raise ValidationError("This access has already been revoked.")
-    grant.revoked_at = timezone.now()
-    grant.revoked_by = actor
-    save_audited(grant, actor=actor)
-    remove_perm(RESTRICTED_PERMISSION, grant.user, grant.incident)
-    return grant

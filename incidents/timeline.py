@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import timezone
 
 from incidents.models import Incident
 from safeguarding.models import User
@@ -40,11 +39,3 @@ def creators_of(model: type[models.Model], incident: Incident) -> dict[int, User
         incident_id=incident.pk, history_type="+"
     ).select_related("history_user")
     return {row.id: row.history_user for row in history}
-
-
-def person_name(user: User | None) -> str:
-    return str(user) if user is not None else "unknown"
-
-
-def when_text(value: dt.datetime | None) -> str:
-    return f"{timezone.localtime(value):%-d %b %Y %H:%M}" if value else ""

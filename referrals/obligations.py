@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from incidents.interviews.selectors import CHILD_KINDS
 from incidents.models import Incident, Involvement, PersonKind
+from incidents.people.selectors import CHILD_KINDS
 from referrals.models import Agency
 from referrals.selectors import referrals_for_incident
 from safeguarding.models import SocialCare

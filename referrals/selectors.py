@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from incidents.models import Incident, Involvement, ParentContact, ParentContactPurpose, PersonKind
 from incidents.templatetags.triage_labels import triage_label
-from incidents.timeline import TimelineEntry, creators_of, person_name, when_text
+from incidents.timeline import TimelineEntry, creators_of
 from referrals.models import Agency, AgencyContact, FollowUp, Referral, ReferralStatus
 from safeguarding.models import School
+from safeguarding.web.display import person_name, when_text
 
 
 def agency_contacts_for_school(school: School, *, retired: bool = False) -> QuerySet[AgencyContact]:
@@ -113,7 +114,8 @@ def referral_of(incident: Incident, referral_id: int) -> Referral:
 
 def triage_reasons(incident: Incident) -> str:
     """The immediate-referral criteria that fired in the newest triage, one per line with
-    its reason and sources: the reasons a referral form starts from (DESIGN.md §5.5)."""
+    its reason and sources: the reasons a referral form starts from
+    (docs/triage.md#output-the-assessment-json)."""
     assessment = incident.triage_assessments.order_by("-assessed_at", "-pk").first()
     if assessment is None:
         return ""

@@ -11,9 +11,9 @@ here is counted from the moment the incident first came to a member of staff's a
 - the referral: the first referral to any agency.
 
 Times are taken in UTC (`between`), so a clock change in between neither adds nor loses
-an hour. The selectors run a fixed number of queries whatever the number of
-incidents or referrals (DESIGN.md §7), and start from `incidents_for_user`, so an
-incident the user may not see is neither listed nor counted.
+an hour. The selectors run a fixed number of queries whatever the number of incidents or
+referrals (docs/architecture.md#quality-targets), and start from `incidents_for_user`,
+so an incident the user may not see is neither listed nor counted.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from incidents.models import (
     ReportChannel,
 )
 from incidents.packs.services import pack_path
-from incidents.services import restricted_access_grant
+from incidents.restricted.services import restricted_access_grant
 from incidents.takedown.services import online_report_record
 from referrals.flow.services import referral_record
 from referrals.models import Agency
@@ -45,7 +45,7 @@ from tests.factories import (
     IncidentFactory,
     PupilFactory,
 )
-from tests.safeguarding.uploads.test_checks import pdf
+from tests.safeguarding.uploads.samples import pdf
 
 pytestmark = pytest.mark.django_db
 

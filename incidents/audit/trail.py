@@ -39,7 +39,7 @@ BLANK = "(blank)"
 # itself (`editable=False`: references, recording times, digests) are left out too: the
 # entry already says when the row was written and by whom.
 BOOKKEEPING = frozenset({"version", "incident"})
-# The triage's exact machine input and output (DESIGN.md §5): its outcome (policy,
+# The triage's exact machine input and output (docs/triage.md): its outcome (policy,
 # immediate referral, recommendation) is in the trail; the assessment is on the page.
 HIDDEN = {"incidents.triageassessment": frozenset({"facts", "result"})}
 # What the pages call a part, where the model's name is not it.

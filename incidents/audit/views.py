@@ -27,6 +27,7 @@ from incidents.models import AccessAction
 from safeguarding.models import User
 from safeguarding.web.fields import DateField
 from safeguarding.web.views import request_user
+from safeguarding.web.widgets import Select
 
 ACCESS_LOG_PAGE_SIZE = 100
 
@@ -40,7 +41,7 @@ class AuditFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(),
         error_messages={"invalid_choice": "Choose a person from the list."},
     )
     date_from = DateField(

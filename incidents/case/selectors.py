@@ -2,8 +2,9 @@
 
 Everything here starts from `incidents_for_user`, so restricted incidents stay hidden
 from anyone not allowed to see them. Each function runs a fixed number of queries
-whatever the size of the caseload or of the record (DESIGN.md §7): what a table row or
-a timeline entry needs is annotated, joined or prefetched, never fetched per row.
+whatever the size of the caseload or of the record
+(docs/architecture.md#quality-targets): what a table row or a timeline entry needs is
+annotated, joined or prefetched, never fetched per row.
 """
 
 from __future__ import annotations
@@ -27,41 +28,23 @@ from incidents.models import (
     Incident,
     IncidentStatus,
     Involvement,
-    InvolvementRole,
     ParentContact,
     PersonKind,
     TriageAssessment,
 )
+from incidents.people.selectors import ROLE_LABELS
 from incidents.risk import selectors as risk_selectors
 from incidents.signoff.items import ItemState, sign_off_items
 from incidents.takedown import selectors as takedown_selectors
-from incidents.timeline import TimelineEntry, creators_of, person_name, when_text
+from incidents.timeline import TimelineEntry, creators_of
+from incidents.triage.selectors import triage_outcome_label
 from incidents.viewing import selectors as viewing_selectors
 from referrals import selectors as referral_selectors
 from referrals.meetings import selectors as meeting_selectors
-from safeguarding.ages import age_on
-from safeguarding.models import Pupil, School, SocialCare, User
+from safeguarding.models import Pupil, School, User
+from safeguarding.web.display import person_name, when_text
 
 PARENT_CONTACT_DUE_AFTER = dt.timedelta(days=1)
-
-TRIAGE_OUTCOMES: dict[str, str] = {
-    "immediate_referral": "Immediate referral",
-    "referral_recommended": "Referral recommended",
-    "school_may_manage": "School may manage",
-}
-NOT_TRIAGED = "Not yet triaged"
-OUT_OF_SCOPE = "Out of scope"
-
-ROLE_LABELS: dict[str, str] = dict(InvolvementRole.choices)
-
-
-def triage_outcome_label(assessed: bool, recommendation: str | None) -> str:
-    """The newest triage outcome in words; an assessment without a recommendation is
-    one that found the imagery is not youth produced (DESIGN.md §5.2, out of scope)."""
-    if not assessed:
-        return NOT_TRIAGED
-    return TRIAGE_OUTCOMES.get(recommendation or "", OUT_OF_SCOPE)
-
 
 # --- The caseload ------------------------------------------------------------------------
 
@@ -185,77 +168,7 @@ def pupil_chronology(user: User, pupil: Pupil) -> list[PupilIncident]:
     ]
 
 
-def pupil_flags(pupil: Pupil) -> list[str]:
-    flags = []
-    if pupil.looked_after:
-        flags.append("Looked after")
-    if pupil.social_care != SocialCare.NONE:
-        flags.append(f"Social care: {pupil.get_social_care_display().lower()}")
-    if pupil.child_protection_history:
-        flags.append("Child protection history")
-    if pupil.send:
-        flags.append("SEND")
-    return flags
-
-
 # --- The incident page -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    involvement: Involvement
-    name: str
-    pupil: Pupil | None
-    kind: str
-    age: int | None
-    roles: list[str]
-    flags: list[str]
-
-
-def people_involved(incident: Incident) -> list[Person]:
-    """Everyone involved, with their age on the incident date and their risk flags."""
-    on = incident.incident_date
-    people = []
-    for involvement in incident.involvements.select_related("pupil").order_by("created_at", "pk"):
-        pupil = involvement.pupil
-        source: Any = pupil or involvement
-        date_of_birth = pupil.date_of_birth if pupil else involvement.date_of_birth
-        if date_of_birth is not None and date_of_birth <= on:
-            age: int | None = age_on(date_of_birth, on)
-        else:
-            age = involvement.age
-        flags = []
-        if source.looked_after:
-            flags.append("Looked after")
-        if source.social_care != SocialCare.NONE:
-            flags.append(f"Social care: {SocialCare(source.social_care).label.lower()}")
-        if source.child_protection_history:
-            flags.append("Child protection history")
-        if source.send:
-            flags.append("SEND")
-        for name, label in (
-            ("coerced", "Coerced"),
-            ("blackmailed", "Blackmailed"),
-            ("groomed", "Groomed"),
-            ("capacity_concern", "Concern about capacity to consent"),
-            ("at_immediate_risk", "At immediate risk of harm"),
-        ):
-            if getattr(involvement, name):
-                flags.append(label)
-        if involvement.previous_incidents:
-            flags.append(f"Earlier incidents not recorded here: {involvement.previous_incidents}")
-        people.append(
-            Person(
-                involvement=involvement,
-                name=pupil.full_name if pupil else involvement.description,
-                pupil=pupil,
-                kind=involvement.get_kind_display(),
-                age=age,
-                roles=[ROLE_LABELS[role] for role in involvement.roles],
-                flags=flags,
-            )
-        )
-    return people
 
 
 def incident_timeline(incident: Incident) -> list[TimelineEntry]:
@@ -470,7 +383,3 @@ TIMELINE_BUILDERS: list[Callable[[Incident], list[TimelineEntry]]] = [
     referral_selectors.timeline_entries,
     meeting_selectors.timeline_entries,
 ]
-
-
-def newest_assessment(incident: Incident) -> TriageAssessment | None:
-    return incident.triage_assessments.order_by("-assessed_at", "-pk").first()

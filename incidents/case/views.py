@@ -12,19 +12,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from incidents.access import incident_for_user
+from incidents.access import incident_for_user, may_manage
 from incidents.access_log import access_record, may_read_access_log
 from incidents.case.selectors import (
     caseload_for_user,
     incident_timeline,
-    newest_assessment,
     open_cases_for_user,
-    people_involved,
     pupil_chronology,
-    pupil_flags,
 )
 from incidents.models import AccessAction, IncidentStatus
+from incidents.people.selectors import people_involved, pupil_flags
 from incidents.signoff.items import sign_off_items
+from incidents.triage.selectors import newest_assessment
 from referrals.timeliness import incident_timeliness
 from safeguarding.access import (
     memberships_for_user,
@@ -36,7 +35,6 @@ from safeguarding.access import (
 )
 from safeguarding.models import User
 from safeguarding.roles import EXPORT_RECORDS, MANAGE_INCIDENTS, SIGN_OFF, VIEW_INCIDENTS
-from safeguarding.web.views import may_manage
 
 SEARCH_RESULTS = 50
 

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.logging.forms import TEXTAREA
-
-
-class VersionedForm(forms.Form):
-    """A form that carries the incident version it was read at (stale saves refused)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("version") is None:
-            self.add_error(None, "This form is out of date: open the page again and try again.")
-        return data
+from safeguarding.web.forms import VersionedForm
+from safeguarding.web.widgets import Textarea
 
 
 class CloseForm(VersionedForm):
@@ -26,7 +15,7 @@ class CloseForm(VersionedForm):
         "managed in school with parents informed and the imagery deleted (002 §7.0).",
         max_length=10_000,
         error_messages={"required": "Enter an outcome summary to close the case."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
 
@@ -36,5 +25,5 @@ class ReopenForm(VersionedForm):
         help_text="For example, the imagery has appeared again, or a new disclosure was made.",
         max_length=10_000,
         error_messages={"required": "Enter why the case is being reopened."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )

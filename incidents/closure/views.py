@@ -19,18 +19,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
-from incidents.case.selectors import people_involved
-from incidents.closure.forms import CloseForm, ReopenForm, VersionedForm
+from incidents.access import incident_for_user, may_manage
+from incidents.closure.forms import CloseForm, ReopenForm
+from incidents.closure.services import NOT_CLOSED, incident_close, incident_reopen
 from incidents.models import Incident, IncidentStatus
-from incidents.services import NOT_CLOSED, incident_close, incident_reopen
+from incidents.people.selectors import people_involved
 from referrals.obligations import (
     social_care_contact_needed,
     social_care_previously_involved,
 )
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
-from safeguarding.web.views import add_service_errors, may_manage, request_user, stale_changes
+from safeguarding.web.forms import VersionedForm
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 LOGGING_MESSAGE = "This incident is still being logged: finish logging first, then close it."
 ALREADY_CLOSED = "This incident is already closed."

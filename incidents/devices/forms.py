@@ -13,12 +13,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import ContactMethod, DeviceSeizure, Involvement
-from incidents.parents.forms import ChildChoiceField
+from incidents.people.forms import ChildChoiceField
 from safeguarding.web.fields import moment_fields, past_moment
-
-WIDE = {"class": "govuk-input govuk-!-width-two-thirds"}
+from safeguarding.web.widgets import Textarea, TextInput
 
 
 def device_field() -> forms.CharField:
@@ -27,7 +25,7 @@ def device_field() -> forms.CharField:
         help_text="Make, model and colour, for example a black iPhone 13 in a red case.",
         max_length=200,
         error_messages={"required": "Describe the device."},
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
 
 
@@ -37,7 +35,7 @@ def notes_field() -> forms.CharField:
         help_text="For example, who was present.",
         required=False,
         max_length=5_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
 
@@ -69,14 +67,14 @@ class _ParentToldForm(_PersonForm):
         help_text="The parent's or carer's full name.",
         max_length=150,
         error_messages={"required": "Enter the name of the parent or carer told."},
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
     relationship = forms.CharField(
         label="Relationship to the child",
         help_text="For example, mother, father, carer.",
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        widget=TextInput(chars=10),
     )
     method = forms.ChoiceField(
         label="How were they told?",
@@ -124,7 +122,7 @@ class SeizureForm(_PersonForm):
         help_text="For example, the safe in the DSL's office.",
         max_length=200,
         error_messages={"required": "Enter where the device is locked away."},
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
     notes = notes_field()
 
@@ -164,7 +162,7 @@ class RefusalForm(_ParentToldForm):
         "whether the police are being contacted (002 §3.5, §3.8).",
         max_length=5_000,
         error_messages={"required": "Enter what the parents were told."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     notes = notes_field()
 
@@ -215,7 +213,7 @@ class ParentCallForm(_ParentToldForm):
         "view the imagery, and what the parents should do (002 §5.2).",
         max_length=5_000,
         error_messages={"required": "Enter what the parents were told."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     field_order = [
@@ -255,7 +253,7 @@ class PoliceForm(forms.Form):
         help_text="Their name and collar number.",
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -326,7 +324,7 @@ class DeletionRequestForm(_PersonForm):
         "social media account it may be on (002 §5.2).",
         max_length=5_000,
         error_messages={"required": "Enter where the imagery must be deleted from."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     consequences_explained = forms.BooleanField(
         label="The pupil was told that refusing, or not deleting it, is a criminal offence "
@@ -417,7 +415,7 @@ class ConfirmDeletionForm(_SettleForm):
         "statement that it is deleted from every place listed.",
         max_length=5_000,
         error_messages={"required": "Enter how the pupil confirmed deleting it."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     field_order = ["confirmed_on", "confirmed_time", "confirmation", "version"]
@@ -435,7 +433,7 @@ class RefuseDeletionForm(_SettleForm):
         "become involved (002 §5.2). For example, parents told and the police called.",
         max_length=5_000,
         error_messages={"required": "Enter how the refusal was escalated."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     field_order = ["refused_on", "refused_time", "escalation", "version"]

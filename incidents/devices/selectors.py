@@ -26,13 +26,12 @@ from incidents.models import (
     Involvement,
     ParentContact,
     ParentContactPurpose,
-    PersonKind,
 )
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.people.selectors import CHILD_KINDS, person_label, pupils_of
+from incidents.timeline import TimelineEntry
 from referrals.models import Agency, Referral
+from safeguarding.web.display import person_name, when_text
 
-#: People whose parents are told when their device is taken or they refuse (002 §3.5, §3.8).
-CHILD_KINDS = (PersonKind.PUPIL, PersonKind.CHILD)
 POLICE_OUTCOMES = (DecisionOutcome.REFER_POLICE, DecisionOutcome.REFER_BOTH)
 #: CEOP is a command of the National Crime Agency: a report to it involves the police too.
 POLICE_AGENCIES = {Agency.POLICE: "the police", Agency.CEOP: "CEOP (National Crime Agency)"}
@@ -45,29 +44,6 @@ DEVICE_PURPOSES = (
 
 def _date(value: dt.datetime) -> str:
     return f"{timezone.localtime(value):%-d %B %Y}"
-
-
-def person_label(involvement: Involvement) -> str:
-    """A person's name as the DSL knows them: the pupil's name, else the description."""
-    return involvement.pupil.full_name if involvement.pupil else involvement.description
-
-
-# --- Who may be chosen on the forms ------------------------------------------------------
-
-
-def people_of(incident: Incident) -> QuerySet[Involvement]:
-    """Everyone involved: whose device was taken."""
-    return Involvement.objects.filter(incident=incident).select_related("pupil").order_by("pk")
-
-
-def children_of(incident: Incident) -> QuerySet[Involvement]:
-    """The children involved: a refusal is recorded with their parents told (002 §3.8)."""
-    return people_of(incident).filter(kind__in=CHILD_KINDS)
-
-
-def pupils_of(incident: Incident) -> QuerySet[Involvement]:
-    """The pupils on roll: those asked to delete, or whose parents are called (002 §5.2)."""
-    return people_of(incident).filter(kind=PersonKind.PUPIL)
 
 
 # --- Rows named in a URL -----------------------------------------------------------------

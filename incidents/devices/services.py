@@ -1,5 +1,5 @@
 """Devices taken to hand to the police, and pupils asked to delete the imagery
-(002 §3.8, §5.2; DESIGN.md §6; issue 5 item 7).
+(002 §3.8, §5.2; issue 5 item 7).
 
 The models hold each record's own rules (a device switched off and locked away, a
 deadline after the request, a refusal escalated, …); these services add the rules that
@@ -17,7 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.devices.selectors import CHILD_KINDS, police_involvement
+from incidents.devices.selectors import police_involvement
 from incidents.models import (
     DeletionRequest,
     DeviceSeizure,
@@ -27,6 +27,7 @@ from incidents.models import (
     ParentContactPurpose,
     PersonKind,
 )
+from incidents.people.selectors import CHILD_KINDS
 from incidents.services import parent_contact_record
 from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import User

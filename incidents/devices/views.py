@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.devices.forms import (
     ConfirmDeletionForm,
     DeletionRequestForm,
@@ -38,12 +38,8 @@ from incidents.devices.forms import (
 from incidents.devices.selectors import (
     DeletionRow,
     SeizureRow,
-    children_of,
     deletion_request_of,
     devices_record,
-    people_of,
-    person_label,
-    pupils_of,
     seizure_of,
 )
 from incidents.devices.services import (
@@ -56,15 +52,10 @@ from incidents.devices.services import (
     seizure_refusal_record,
 )
 from incidents.models import DeletionRequest, DeviceSeizure, Incident, IncidentStatus
-from incidents.timeline import when_text
+from incidents.people.selectors import children_of, people_of, person_label, pupils_of
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import (
-    CLOSED_MESSAGE,
-    add_service_errors,
-    may_manage,
-    request_user,
-    stale_changes,
-)
+from safeguarding.web.display import when_text
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 #: What each page form records: the service, and the message naming the person.
 SAVES: dict[str, tuple[Callable[..., Any], str]] = {

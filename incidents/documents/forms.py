@@ -10,6 +10,7 @@ from django.conf import settings
 
 from incidents.models import DocumentKind, IncidentDocument
 from safeguarding.uploads.checks import megabytes
+from safeguarding.web.widgets import FileInput, Textarea, TextInput
 
 # What the file chooser offers first; the content is what is checked, never the name.
 ACCEPT = ",".join(
@@ -35,7 +36,7 @@ class DocumentUploadForm(forms.Form):
         label="Title",
         max_length=IncidentDocument._meta.get_field("title").max_length,
         help_text="For example, “Referral to children's social care, 12 March”.",
-        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
+        widget=TextInput({"autocomplete": "off"}),
         error_messages={"required": "Enter a title for the document."},
     )
     kind = forms.ChoiceField(
@@ -50,7 +51,7 @@ class DocumentUploadForm(forms.Form):
             "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), RTF or plain text, "
             "up to {limit}. No pictures or video, and no documents with pictures in them."
         ),
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ACCEPT}),
+        widget=FileInput({"accept": ACCEPT}),
         allow_empty_file=True,  # the service refuses empty files with its own message
         error_messages={
             "required": "Choose the document to upload.",
@@ -70,7 +71,7 @@ class DocumentWithdrawForm(forms.Form):
         help_text=(
             "For example, “Uploaded to the wrong incident” or “Replaced by a corrected copy”."
         ),
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        widget=Textarea(rows=3),
         max_length=2000,
         error_messages={"required": "Say why the document is being withdrawn."},
     )

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import incident_for_user
+from incidents.access import may_manage as user_may_manage
 from incidents.access_log import access_record
 from incidents.documents.forms import DocumentUploadForm, DocumentWithdrawForm
 from incidents.documents.selectors import document_for_user, documents_for_user
@@ -29,7 +30,6 @@ from incidents.documents.services import (
 )
 from incidents.models import AccessAction, Incident, IncidentDocument
 from safeguarding.models import User
-from safeguarding.web.views import may_manage as user_may_manage
 
 logger = logging.getLogger(__name__)
 

@@ -24,28 +24,26 @@ from django.core.exceptions import PermissionDenied
 
 from incidents.access import incident_for_user
 from incidents.audit.trail import BLANK, audit_entries
-from incidents.case.selectors import (
-    incident_timeline,
-    newest_assessment,
-    people_involved,
-    triage_outcome_label,
-)
+from incidents.case.selectors import incident_timeline
 from incidents.exports.redaction import Redactor
 from incidents.models import Incident
+from incidents.people.selectors import people_involved
 from incidents.signoff.items import ItemState, SignOffItem, sign_off_items
 from incidents.templatetags.triage_labels import triage_label
-from incidents.timeline import TimelineEntry, when_text
+from incidents.timeline import TimelineEntry
+from incidents.triage.selectors import newest_assessment, triage_outcome_label
 from referrals.selectors import referrals_for_incident
 from referrals.timeliness import incident_timeliness
 from safeguarding.access import schools_for_user
 from safeguarding.models import User
 from safeguarding.roles import EXPORT_RECORDS
+from safeguarding.web.display import when_text
 
 
 def exportable_incident(user: User, pk: int) -> Incident:
     """The incident if `user` may export it: 404 when they may not see it (as for a
     missing record), 403 when they see it but hold no `export_records` in its school
-    (issue 8; DESIGN.md roles table)."""
+    (issue 8; docs/roles.md)."""
     incident = incident_for_user(user, pk)
     if not schools_for_user(user, EXPORT_RECORDS).filter(pk=incident.school_id).exists():
         raise PermissionDenied("You may read this incident but not export it.")

@@ -12,11 +12,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from incidents.interviews.services import NOT_STAFF
-from incidents.logging.forms import TEXTAREA
 from incidents.models import Involvement
-from incidents.parents.forms import ChildChoiceField
+from incidents.people.forms import ChildChoiceField
 from safeguarding.models import User
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Select, Textarea
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -43,7 +43,7 @@ class InterviewForm(forms.Form):
         label="Who had the conversation",
         help_text="The DSL if possible. If the child feels more comfortable talking to a "
         "different teacher, that teacher (002 §6.0).",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(),
         error_messages={
             "required": "Choose who had the conversation.",
             "invalid_choice": NOT_STAFF,
@@ -55,7 +55,7 @@ class InterviewForm(forms.Form):
         "without their parents and the school's policy allows it, say so (002 §6.0).",
         required=False,
         max_length=2_000,
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}),
+        widget=Textarea(rows=2),
     )
     child_told_of_record = forms.BooleanField(
         label="The child was told that a record of this conversation is kept",
@@ -71,7 +71,7 @@ class InterviewForm(forms.Form):
         "sharing can be prevented (002 §6.0).",
         max_length=50_000,
         error_messages={"required": "Write down what was said."},
-        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 8}),
+        widget=Textarea(rows=8),
     )
 
     #: Model field name → form field name, for errors raised by the service.

@@ -9,26 +9,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from incidents.models import Incident, Interview, Involvement, PersonKind
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.models import Incident, Interview
+from incidents.timeline import TimelineEntry
 from safeguarding.models import School, User
-
-#: The people involved a school talks with: children, on its roll or not (002 §6.0).
-CHILD_KINDS = (PersonKind.PUPIL, PersonKind.CHILD)
+from safeguarding.web.display import person_name, when_text
 
 
 def interviews_of(incident: Incident) -> QuerySet[Interview]:
     return Interview.objects.filter(incident=incident).select_related(
         "involvement", "involvement__pupil", "conducted_by", "recorded_by"
-    )
-
-
-def children_of(incident: Incident) -> QuerySet[Involvement]:
-    """The children involved, in the order they were added."""
-    return (
-        Involvement.objects.filter(incident=incident, kind__in=CHILD_KINDS)
-        .select_related("pupil")
-        .order_by("created_at", "pk")
     )
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from incidents.interviews.selectors import CHILD_KINDS, school_staff
+from incidents.interviews.selectors import school_staff
 from incidents.models import Incident, IncidentStatus, Interview, Involvement
+from incidents.people.selectors import CHILD_KINDS
 from safeguarding.audit import save_audited
 from safeguarding.models import User
 

@@ -14,12 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.interviews.forms import InterviewForm
-from incidents.interviews.selectors import children_of, interviews_of, school_staff
+from incidents.interviews.selectors import interviews_of, school_staff
 from incidents.interviews.services import interview_record
 from incidents.models import IncidentStatus
-from safeguarding.web.views import CLOSED_MESSAGE, add_service_errors, may_manage, request_user
+from incidents.people.selectors import children_of
+from safeguarding.web.views import add_service_errors, request_user
 
 
 @require_http_methods(["GET", "POST"])

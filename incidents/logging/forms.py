@@ -11,18 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from incidents.fact_forms import RISKS, IncidentFactsForm, fact_flag
 from incidents.models import CameToLight, Incident, InvolvementRole, PersonKind
 from safeguarding.models import Pupil, Sex, SocialCare
 from safeguarding.web.fields import DateField, moment_fields, past_moment
+from safeguarding.web.widgets import SearchInput, Textarea, TextInput
 
-TEXTAREA = {"class": "govuk-textarea", "rows": 4}
-RISKS: list[tuple[str, str]] = [
-    ("coerced", "Coerced or pressured into it"),
-    ("blackmailed", "Blackmailed or threatened"),
-    ("groomed", "Groomed"),
-    ("capacity_concern", "Concern about their capacity to consent"),
-    ("at_immediate_risk", "At immediate risk of harm"),
-]
 RISK_HINT = "Tick all that apply. Leave blank if none is known."
 VULNERABILITIES: list[tuple[str, str]] = [
     ("looked_after", "Looked-after child"),
@@ -61,7 +55,7 @@ class IncidentDetailsForm(forms.Form):
         "describe the imagery here: the imagery step asks about it.",
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -98,14 +92,12 @@ class PupilSearchForm(forms.Form):
         help_text="For example, Chloe Hirst, or a 13-character UPN.",
         required=False,
         max_length=100,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-!-width-two-thirds", "type": "search"}
-        ),
+        widget=SearchInput(share="two-thirds"),
     )
 
 
 class _PersonForm(forms.Form):
-    """Roles and risk flags, asked of everyone involved (DESIGN.md §5.1)."""
+    """Roles and risk flags, asked of everyone involved (docs/triage.md#input-the-facts-json)."""
 
     roles = forms.MultipleChoiceField(
         label="How is this person involved?",
@@ -124,9 +116,7 @@ class _PersonForm(forms.Form):
         required=False,
         min_value=0,
         max_value=50,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-2", "inputmode": "numeric"}
-        ),
+        widget=TextInput({"inputmode": "numeric"}, chars=2),
     )
 
     #: Model field name → form field name, for errors raised by the service.
@@ -185,7 +175,7 @@ class AddOtherPersonForm(_PersonForm):
         help_text="Who they are, without naming imagery, e.g. 'Year 10 pupil at Hill School' or "
         "'Snapchat account \"jay_2009\"'.",
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        widget=TextInput(),
         error_messages={"required": "Say who this person is."},
     )
     date_of_birth = DateField(
@@ -198,9 +188,7 @@ class AddOtherPersonForm(_PersonForm):
         required=False,
         min_value=0,
         max_value=120,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
-        ),
+        widget=TextInput({"inputmode": "numeric"}, chars=3),
     )
     sex = forms.ChoiceField(
         label="Sex, if known",
@@ -267,32 +255,7 @@ class AddOtherPersonForm(_PersonForm):
         }
 
 
-class _IncidentFactsForm(forms.Form):
-    """A step that changes fields of the incident, from the version it was read at."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    fields_changed: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.incident = incident
-
-    @classmethod
-    def initial_for(cls, incident: Incident) -> dict[str, Any]:
-        return {
-            "version": incident.version,
-            **{f: getattr(incident, f) for f in cls.fields_changed},
-        }
-
-    def changes(self) -> dict[str, Any]:
-        return {field: self.cleaned_data[field] for field in self.fields_changed}
-
-
-def _flag(label: str, hint: str) -> forms.BooleanField:
-    return forms.BooleanField(label=label, help_text=hint, required=False)
-
-
-class ImageryForm(_IncidentFactsForm):
+class ImageryForm(IncidentFactsForm):
     """Step 3: what is known about the imagery, in words only (002 §2.0, §5.1)."""
 
     imagery_description = forms.CharField(
@@ -301,26 +264,26 @@ class ImageryForm(_IncidentFactsForm):
         "view, copy or upload it.",
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     imagery_created_on = DateField(
         label="When the imagery was made, if known",
         help_text="For example, 2 3 2026. It cannot be after the incident came to light.",
         required=False,
     )
-    sexual_acts = _flag(
+    sexual_acts = fact_flag(
         "It shows sexual acts",
         "With a child under 13 pictured, this is a reason for immediate referral (002 §3.3 (5)).",
     )
-    extreme_or_violent = _flag(
+    extreme_or_violent = fact_flag(
         "It is extreme or violent",
         "From what you have been told. A reason for immediate referral (002 §3.3 (3)).",
     )
-    unusual_for_development = _flag(
+    unusual_for_development = fact_flag(
         "It shows acts unusual for the child's developmental stage",
         "For example, acts a child of that age would not usually know about (000, 003).",
     )
-    ai_generated = _flag(
+    ai_generated = fact_flag(
         "It is, or may be, made or altered with AI",
         "A 'deepfake' or 'nudified' image is handled as if it were real (003).",
     )
@@ -348,69 +311,5 @@ class ImageryForm(_IncidentFactsForm):
         return changes
 
 
-class SharingForm(_IncidentFactsForm):
-    """Step 4: how the imagery was shared (DESIGN.md §5.1 "sharing", 002 §3.3–§3.4)."""
-
-    relationship = _flag(
-        "It was shared within a relationship", "Between two young people going out together."
-    )
-    consensual = forms.TypedChoiceField(
-        label="Was it shared with the consent of the child pictured?",
-        choices=[("yes", "Yes"), ("no", "No, or not known")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the child pictured consented to it being shared."},
-    )
-    without_knowledge_of_pictured = _flag(
-        "It was taken or shared without the pictured child's knowledge",
-        "For example, taken secretly.",
-    )
-    malicious = _flag(
-        "It was shared to cause harm or distress", "For example, after a break-up, or to bully."
-    )
-    shared_widely = _flag(
-        "It has been shared widely", "For example, around a year group or a group chat."
-    )
-    posted_online = _flag(
-        "It has been posted online", "On a website or a public social media account."
-    )
-    never_sent = _flag(
-        "It was made but never sent", "It stayed on the device of the child who made it."
-    )
-    financial_demand = _flag(
-        "Money or more images were demanded",
-        "Financially motivated sexual extortion ('sextortion'): a reason for immediate referral.",
-    )
-    platforms = forms.CharField(
-        label="Apps and sites involved",
-        help_text="For example, Snapchat, WhatsApp, Instagram.",
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
-    )
-    fields_changed = (
-        "relationship",
-        "consensual",
-        "without_knowledge_of_pictured",
-        "malicious",
-        "shared_widely",
-        "posted_online",
-        "never_sent",
-        "financial_demand",
-        "platforms",
-    )
-
-    @classmethod
-    def initial_for(cls, incident: Incident) -> dict[str, Any]:
-        initial = super().initial_for(incident)
-        initial["consensual"] = "yes" if incident.consensual else "no"
-        return initial
-
-    def changes(self) -> dict[str, Any]:
-        changes = super().changes()
-        changes["platforms"] = changes["platforms"].strip()
-        return changes
-
-
-class FinishForm(_IncidentFactsForm):
+class FinishForm(IncidentFactsForm):
     """Step 5: the DSL confirms the answers; the incident then awaits its review meeting."""

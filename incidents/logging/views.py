@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
-from incidents.case.selectors import people_involved
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
+from incidents.fact_forms import IncidentFactsForm, SharingForm
 from incidents.logging.forms import (
     AddOtherPersonForm,
     AddPupilForm,
@@ -25,8 +25,6 @@ from incidents.logging.forms import (
     ImageryForm,
     IncidentDetailsForm,
     PupilSearchForm,
-    SharingForm,
-    _IncidentFactsForm,
     _PersonForm,
 )
 from incidents.models import (
@@ -34,17 +32,12 @@ from incidents.models import (
     IncidentStatus,
     PersonKind,
 )
+from incidents.people.selectors import people_involved
 from incidents.services import incident_create, incident_update, involvement_add
 from safeguarding.access import pupil_search, pupils_for_user, school_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
-from safeguarding.web.views import (
-    CLOSED_MESSAGE,
-    add_service_errors,
-    may_manage,
-    request_user,
-    stale_changes,
-)
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 SEARCH_LIMIT = 20
 STEPS = [
@@ -132,7 +125,7 @@ def _facts_step(
     incident_id: int,
     *,
     step: str,
-    form_class: type[_IncidentFactsForm] | type[IncidentDetailsForm],
+    form_class: type[IncidentFactsForm] | type[IncidentDetailsForm],
     next_step: str,
 ) -> HttpResponse:
     """A step that edits the incident's own fields, refusing an edit from a stale copy."""

@@ -1,4 +1,4 @@
-"""What a school's caseload pack shows, and who may read it (issue 8 item 3; 002 §7.0).
+"""What a school's caseload pack shows (issue 8 item 3; 002 §7.0).
 
 An inspector asks first for the list of referrals and how each was resolved, then looks
 at figures, then samples cases; they judge whether the records answer the eight
@@ -12,10 +12,11 @@ The figures are a reading of the records as they stand when the pack is made, no
 grade: a record that falls short may explain why (a referral the DSL decided against,
 with the reason recorded). Each yardstick is said in words next to its figure.
 
-Only incidents the person exporting may see are in the pack (`incidents_for_user`), so
-a restricted incident stays out of a pack made by someone not allowed it. The overview
-runs a fixed number of queries whatever the number of incidents (DESIGN.md §7); each
-record is read as it is laid out (`incidents.packs.pdf`).
+Only incidents the person exporting may see are in the pack (`incidents_for_user`), so a
+restricted incident stays out of a pack made by someone not allowed it. The overview
+runs a fixed number of queries whatever the number of incidents
+(docs/architecture.md#quality-targets); each record is read as it is laid out
+(`incidents.packs.pdf`).
 """
 
 from __future__ import annotations
@@ -27,22 +28,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
-from incidents.access import incidents_for_user
 from incidents.devices.selectors import deletion_requests_overdue
 from incidents.exports.redaction import Redactor
 from incidents.exports.selectors import STATE_LABELS
-from incidents.exports.services import export_detail
 from incidents.models import (
     AccessAction,
     AccessLogEntry,
     Decision,
     DecisionKind,
     DecisionOutcome,
-    Export,
-    ExportKind,
     Incident,
     IncidentStatus,
     Involvement,
@@ -52,89 +48,25 @@ from incidents.models import (
     SignOffKind,
     TriageAssessment,
 )
+from incidents.packs.selectors import pack_incidents
 from incidents.signoff.items import ItemState, SignOffItem, sign_off_items
-from incidents.timeline import when_text
 from referrals.models import Agency, FollowUp, Meeting, Referral
 from referrals.selectors import referrals_overdue
 from referrals.timeliness import (
     SchoolSummary,
     Tally,
     between,
-    day_bounds,
     duration_text,
     school_summary,
 )
-from safeguarding.models import Pupil, School, User
+from safeguarding.models import School, User
+from safeguarding.web.display import when_text
 
 #: The agencies an immediate referral goes to (002 §3.3: "police or social care").
 STATUTORY_AGENCIES = (Agency.POLICE, Agency.SOCIAL_CARE)
 #: The yardstick for "timely" here: 002 §3.3 asks for an immediate referral; a day is
 #: the longest that can still be called immediate, and the pack says so next to the figure.
 IMMEDIATE = dt.timedelta(hours=24)
-
-
-# --- Which incidents, which packs --------------------------------------------------------
-
-
-def pack_incidents(
-    user: User, school: School, date_from: dt.date, date_to: dt.date
-) -> QuerySet[Incident]:
-    """The school's incidents that first came to light from `date_from` to `date_to`
-    (both days included) and that `user` may see, oldest first."""
-    first_moment, last_moment = day_bounds(date_from, date_to)
-    return (
-        incidents_for_user(user)
-        .filter(
-            school=school, came_to_light_at__gte=first_moment, came_to_light_at__lte=last_moment
-        )
-        .order_by("came_to_light_at", "pk")
-    )
-
-
-def school_packs(school: School) -> QuerySet[Export]:
-    """The school's caseload packs, newest first, with who asked for each. The caller
-    has checked that the reader holds `export_records` in `school`."""
-    return Export.objects.filter(school=school, kind=ExportKind.SCHOOL_PACK).select_related(
-        "requested_by"
-    )
-
-
-def school_pack_for_user(school: School, export_id: Any) -> Export:
-    """The school's pack `export_id`, or 404 exactly as if there were none: another
-    school's pack, or an incident's export, is not found here. `school` comes from
-    `school_for_user(user, pk, EXPORT_RECORDS)`: every export holder of the school sees
-    its packs, whoever asked for them."""
-    try:
-        return school_packs(school).get(pk=export_id)
-    except Export.DoesNotExist:
-        raise Http404("No such pack.") from None
-
-
-def pack_manifest(export: Export) -> QuerySet[AccessLogEntry]:
-    """The access log entries naming `export`: one per incident the pack holds, written
-    with the file (`school_pack_generate`). The log is write-once, so it is a list of
-    the pack's records that cannot be changed afterwards."""
-    return AccessLogEntry.objects.filter(
-        action=AccessAction.EXPORTED, user_id=export.requested_by_id, detail=export_detail(export)
-    )
-
-
-def pack_may_download(user: User, export: Export) -> bool:
-    """Whether `user` may see every incident in the pack (one query). A colleague who
-    holds `export_records` but is not allowed a restricted incident the requester could
-    see must not get its record through the requester's pack."""
-    hidden = Incident.objects.filter(pk__in=pack_manifest(export).values("incident_id")).exclude(
-        pk__in=incidents_for_user(user).values("pk")
-    )
-    return not hidden.exists()
-
-
-def pack_redactor(school: School, incidents: QuerySet[Incident]) -> Redactor:
-    """Initials for every pupil of the pack's incidents and roles for the school's staff
-    (two queries): one redactor for the whole pack, so a pupil of one incident named in
-    another incident's notes is replaced too."""
-    pupils = Pupil.objects.filter(involvements__incident__in=incidents.values("pk")).distinct()
-    return Redactor.for_school(school, pupils)
 
 
 # --- The contents ------------------------------------------------------------------------

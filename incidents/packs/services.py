@@ -40,14 +40,14 @@ from incidents.access_log import access_record
 from incidents.exports.redaction import Redactor
 from incidents.exports.services import MARKING, export_detail
 from incidents.models import AccessAction, Export, ExportKind, ExportStatus
-from incidents.packs.contents import (
-    pack_contents,
+from incidents.packs.contents import pack_contents
+from incidents.packs.pdf import pack_pdf
+from incidents.packs.selectors import (
     pack_incidents,
     pack_manifest,
     pack_may_download,
     pack_redactor,
 )
-from incidents.packs.pdf import pack_pdf
 from safeguarding.access import schools_for_user
 from safeguarding.audit import save_audited
 from safeguarding.models import School, User

@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents.models import Export, ExportStatus
-from incidents.packs.contents import pack_may_download, school_pack_for_user, school_packs
 from incidents.packs.forms import SchoolPackForm
 from incidents.packs.jobs import STALLED_AFTER, pack_stalled, pack_start
+from incidents.packs.selectors import pack_may_download, school_pack_for_user, school_packs
 from incidents.packs.services import pack_path, school_pack_create, school_pack_download
 from safeguarding.access import school_for_user
 from safeguarding.models import School

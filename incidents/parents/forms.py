@@ -11,10 +11,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import ContactMethod, Involvement, ParentContactPurpose
 from incidents.parents import advice as parent_advice
+from incidents.people.forms import ChildChoiceField
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Textarea, TextInput
 
 NOT_INFORMED_HINT = (
     "Parents should be informed and involved at an early stage unless your risk assessment "
@@ -22,11 +23,6 @@ NOT_INFORMED_HINT = (
     "the reasons clearly."
 )
 INFORMED = "they were informed"
-
-
-class ChildChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.pupil.full_name if obj.pupil else obj)
 
 
 class _ParentForm(forms.Form):
@@ -81,14 +77,14 @@ class InformedForm(_ParentForm):
         help_text="Their full name.",
         max_length=150,
         error_messages={"required": "Enter the name of the parent or carer informed."},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
+        widget=TextInput(share="two-thirds"),
     )
     relationship = forms.CharField(
         label="Relationship to the pupil",
         help_text="For example, mother, father, carer.",
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        widget=TextInput(chars=10),
     )
     method = forms.ChoiceField(
         label="How were they informed?",
@@ -113,7 +109,7 @@ class InformedForm(_ParentForm):
         "or a device was taken, and why (002 §3.5).",
         required=False,
         max_length=5_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     error_fields = {
@@ -152,14 +148,14 @@ class NotInformedForm(_ParentForm):
         help_text=NOT_INFORMED_HINT,
         max_length=5_000,
         error_messages={"required": "Enter why parents are not being informed."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     agreed_with = forms.CharField(
         label="Who this decision was agreed with",
         help_text="Name and role, for example the headteacher or children's social care.",
         max_length=200,
         error_messages={"required": "Enter who this decision was agreed with."},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
+        widget=TextInput(share="two-thirds"),
     )
 
     error_fields = {

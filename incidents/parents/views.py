@@ -15,14 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import IncidentStatus, ParentContactPurpose
 from incidents.parents import advice as parent_advice
 from incidents.parents.forms import InformedForm, NotInformedForm
-from incidents.parents.selectors import parents_by_pupil, pupils_involved
+from incidents.parents.selectors import parents_by_pupil
+from incidents.people.selectors import pupils_of
 from incidents.services import parent_contact_record
 from safeguarding.models import User
-from safeguarding.web.views import CLOSED_MESSAGE, add_service_errors, may_manage
+from safeguarding.web.views import add_service_errors
 
 FORMS = {"informed": InformedForm, "not_informed": NotInformedForm}
 
@@ -57,7 +58,7 @@ def parents(request: HttpRequest, incident_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     write = request.method == "POST"
     incident = incident_for_user(user, incident_id, write=write)
-    pupils = pupils_involved(incident)
+    pupils = pupils_of(incident)
     which = request.POST.get("record", "informed") if write else None
     if which not in (None, *FORMS):
         which = "informed"

@@ -2,10 +2,7 @@ from django.urls import path
 
 from incidents.restricted import views
 
-app_name = "incidents"
-
 urlpatterns = [
-    path("schools/<int:school_id>/triage-policy/", views.triage_policy, name="triage_policy"),
     path(
         "incidents/<int:incident_id>/access/",
         views.restricted_access,

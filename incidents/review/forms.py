@@ -9,21 +9,13 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import DecisionOutcome
-from incidents.review.questions import ANSWERS, QUESTIONS
+from incidents.questions import answer_field, note_field, question_fields
+from incidents.review.questions import QUESTIONS
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Textarea
 
-NOTE = {"class": "govuk-textarea", "rows": 2}
 MEETING = "of the meeting"
-
-
-def answer_field(key: str) -> str:
-    return f"q_{key}"
-
-
-def note_field(key: str) -> str:
-    return f"q_{key}_note"
 
 
 class InitialReviewForm(forms.Form):
@@ -33,7 +25,7 @@ class InitialReviewForm(forms.Form):
         help_text="Names and roles, for example the DSL, the headteacher and the form tutor "
         "(002 §3.3).",
         max_length=2_000,
-        widget=forms.Textarea(attrs=NOTE),
+        widget=Textarea(rows=2),
         error_messages={"required": "Enter who took part in the meeting."},
     )
     outcome = forms.ChoiceField(
@@ -47,7 +39,7 @@ class InitialReviewForm(forms.Form):
         help_text="The reasons for the decision, in the best interests of the pupils involved "
         "(002 §3.3, §7.0).",
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
         error_messages={"required": "Enter why the meeting made this decision."},
     )
     against_triage_reason = forms.CharField(
@@ -56,25 +48,15 @@ class InitialReviewForm(forms.Form):
         "triage recommends a referral. Leave blank otherwise: referring is always allowed.",
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for question in QUESTIONS:
-            self.fields[answer_field(question.key)] = forms.ChoiceField(
-                label=question.text,
-                help_text=question.citation,
-                choices=ANSWERS,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes, no or not known."},
-            )
-            self.fields[note_field(question.key)] = forms.CharField(
-                label="Note (optional)",
-                required=False,
-                max_length=2_000,
-                widget=forms.Textarea(attrs=NOTE),
+            self.fields.update(
+                question_fields(question.key, asks=question.text, citation=question.citation)
             )
         order = ["meeting_on", "meeting_time", "attendees"]
         for question in QUESTIONS:

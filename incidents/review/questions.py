@@ -11,9 +11,6 @@ from dataclasses import dataclass
 
 from incidents.models import DecisionOutcome
 
-YES, NO, NOT_KNOWN = "yes", "no", "not_known"
-ANSWERS: list[tuple[str, str]] = [(YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known")]
-
 
 @dataclass(frozen=True)
 class Question:

@@ -14,7 +14,8 @@ from incidents.models import (
     Incident,
     IncidentStatus,
 )
-from incidents.review.questions import ANSWERS, QUESTION_KEYS, against_triage
+from incidents.questions import ANSWERS
+from incidents.review.questions import QUESTION_KEYS, against_triage
 from incidents.services import incident_update
 from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import User

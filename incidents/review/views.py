@@ -16,19 +16,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import incident_for_user, may_manage
 from incidents.models import (
     Decision,
     DecisionOutcome,
     Incident,
     IncidentStatus,
 )
+from incidents.questions import ANSWERS
 from incidents.review.forms import DecisionCorrectionForm, InitialReviewForm
-from incidents.review.questions import ANSWERS, QUESTIONS, against_triage
+from incidents.review.questions import QUESTIONS, against_triage
 from incidents.review.selectors import decision_for_incident, initial_reviews
 from incidents.review.services import CLOSED, STILL_LOGGING, decision_update, initial_review_record
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import add_service_errors, may_manage, request_user, stale_changes
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 ANSWER_LABELS = dict(ANSWERS)
 

@@ -10,14 +10,14 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
-from incidents.case.selectors import Person
-from incidents.logging.forms import RISKS, TEXTAREA, SharingForm
+from incidents.fact_forms import RISKS, SharingForm
 from incidents.models import Incident
-from incidents.review.forms import NOTE, answer_field, note_field
-from incidents.review.questions import ANSWERS
+from incidents.people.selectors import Person
+from incidents.questions import answer_field, note_field, question_fields
 from incidents.risk.questions import INCIDENT_FACTS, PERSON_FLAGS, QUESTIONS
 from incidents.risk.selectors import ColleagueChanges
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Textarea
 
 FLAG_LABELS = dict(RISKS)
 SHOWN = "shown"
@@ -36,7 +36,7 @@ class RiskAssessmentForm(forms.Form):
         help_text="What the assessment found, what the school will do, and whether another "
         "agency's help is needed (002 Annex A).",
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
         error_messages={"required": "Enter a summary of the risks and how they will be managed."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -59,21 +59,8 @@ class RiskAssessmentForm(forms.Form):
             error_messages={"invalid_choice": PEOPLE_CHANGED},
         )
         for question in QUESTIONS:
-            self.fields[answer_field(question.key)] = forms.ChoiceField(
-                label=question.asks,
-                choices=ANSWERS,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Answer yes, no or not known.",
-                    "invalid_choice": "Answer yes, no or not known.",
-                },
-            )
-            self.fields[note_field(question.key)] = forms.CharField(
-                label="Note (optional)",
-                help_text=question.note_hint,
-                required=False,
-                max_length=2_000,
-                widget=forms.Textarea(attrs=NOTE),
+            self.fields.update(
+                question_fields(question.key, asks=question.asks, note_hint=question.note_hint)
             )
         for name in INCIDENT_FACTS:
             self.fields[name] = copy.deepcopy(SharingForm.base_fields[name])

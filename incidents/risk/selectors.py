@@ -10,9 +10,10 @@ from typing import Any
 from django.urls import reverse
 
 from incidents.models import Incident, Involvement, RiskAssessment
-from incidents.review.questions import ANSWERS
+from incidents.questions import ANSWERS
 from incidents.risk.questions import PERSON_FLAGS, QUESTIONS, Question
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.timeline import TimelineEntry
+from safeguarding.web.display import person_name, when_text
 
 ANSWER_LABELS = dict(ANSWERS)
 NOT_RECORDED = "Not recorded"

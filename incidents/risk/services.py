@@ -9,14 +9,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from incidents.access import CLOSED_MESSAGE
 from incidents.models import Incident, IncidentStatus, Involvement, RiskAssessment
-from incidents.review.questions import ANSWERS
+from incidents.questions import ANSWERS
 from incidents.risk.questions import INCIDENT_FACTS, PERSON_FLAGS, QUESTION_KEYS
 from incidents.risk.selectors import changes_since
 from incidents.services import incident_update
 from safeguarding.audit import StaleEditError, save_audited
 from safeguarding.models import User
-from safeguarding.web.views import CLOSED_MESSAGE
 
 STILL_LOGGING = "This incident is still being logged: finish logging first, then assess the risks."
 ANSWER_VALUES = {value for value, _ in ANSWERS}

@@ -17,21 +17,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
-from incidents.case.selectors import Person, newest_assessment, people_involved, pupil_flags
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import Incident, IncidentStatus
+from incidents.people.selectors import Person, people_involved, pupil_flags
 from incidents.risk.forms import FLAG_LABELS, RiskAssessmentForm
 from incidents.risk.questions import AGES, THEMES, THEMES_CITATION, VULNERABILITIES
 from incidents.risk.selectors import ColleagueChanges, answers_of, changes_since, risk_assessments
 from incidents.risk.services import STILL_LOGGING, risk_assessment_record
+from incidents.triage.selectors import newest_assessment
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import (
-    CLOSED_MESSAGE,
-    add_service_errors,
-    may_manage,
-    request_user,
-    stale_changes,
-)
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 
 def _refusal(incident: Incident) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import SignOffAction
 from safeguarding.accounts.forms import ConfirmPasswordForm
+from safeguarding.web.widgets import Textarea
 
 
 class SignOffForm(ConfirmPasswordForm):
@@ -28,7 +28,7 @@ class SignOffForm(ConfirmPasswordForm):
         help_text="What you are signing, or what the DSL should look at again. It is kept "
         "with the sign-off and cannot be changed.",
         max_length=5_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
         error_messages={"required": "Enter your statement, or why you are sending it back."},
     )
     digest = forms.RegexField(

@@ -8,7 +8,7 @@ decision to refer where the school's settings add it — waits in the headteache
 until a sign-off matches the record as it stands.
 
 The canonical form of an item is its own fields, the incident's facts, and the id of the
-newest history row of each part of the record the headteacher reviews (DESIGN.md §4
+newest history row of each part of the record the headteacher reviews (docs/domain.md
 `SignOff`). A sign-off stores that text and its SHA-256. When anything in those parts
 changes, the digest no longer matches: the sign-off is superseded and the item is back in
 the queue. Status changes of the incident (a referral made, the case closed) are not

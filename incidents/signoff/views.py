@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents.access_log import access_record
 from incidents.audit.trail import audit_entries
-from incidents.case.selectors import newest_assessment, people_involved
 from incidents.models import AccessAction, SignOffAction
+from incidents.people.selectors import people_involved
 from incidents.signoff.forms import SignOffForm
 from incidents.signoff.items import SignOffItem
 from incidents.signoff.selectors import item_for_signer, queue, school_items, sent_back
 from incidents.signoff.services import sign_off_record
+from incidents.triage.selectors import newest_assessment
 from safeguarding.access import school_for_user
 from safeguarding.roles import SIGN_OFF, VIEW_INCIDENTS
 from safeguarding.web.views import add_service_errors, request_user

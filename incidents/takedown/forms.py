@@ -11,15 +11,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import OnlineReport, ReportChannel, ReportOutcome
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.forms import VersionedForm
+from safeguarding.web.widgets import Textarea, TextInput
 
 REPORT = "of the report"
 ANSWER = "of the answer"
-OUT_OF_DATE = "This form is out of date: open the page again."
-#: The largest version a database integer column holds.
-MAX_VERSION = 2**31 - 1
 SUGGESTIONS_ID = "platform-suggestions"
 
 
@@ -28,13 +26,7 @@ class OnlineReportForm(forms.Form):
         label="Site or app",
         max_length=100,
         error_messages={"required": "Enter the site or app the imagery is on."},
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input govuk-!-width-two-thirds",
-                "list": SUGGESTIONS_ID,
-                "autocomplete": "off",
-            }
-        ),
+        widget=TextInput({"list": SUGGESTIONS_ID, "autocomplete": "off"}, share="two-thirds"),
     )
     channel = forms.ChoiceField(
         label="How was it reported?",
@@ -51,21 +43,21 @@ class OnlineReportForm(forms.Form):
         help_text="For example, the pupil with the DSL's help.",
         max_length=200,
         error_messages={"required": "Enter who made the report."},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
+        widget=TextInput(share="two-thirds"),
     )
     reference = forms.CharField(
         label="Reference (optional)",
         help_text="The report's reference or case number, if one was given.",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        widget=TextInput(chars=20),
     )
     notes = forms.CharField(
         label="Notes (optional)",
         help_text="For example, what was reported: a post, a story, an account.",
         max_length=5_000,
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     #: Model field name → form field name, for errors raised by the service.
@@ -92,7 +84,7 @@ class OnlineReportForm(forms.Form):
         }
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(VersionedForm):
     """The answer to a report: removed or not, and when it came (002 §8.0, Annex A)."""
 
     outcome = forms.ChoiceField(
@@ -114,10 +106,8 @@ class OutcomeForm(forms.Form):
         "Childline or POSH (002 Annex A).",
         max_length=5_000,
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
     error_fields: dict[str, str] = {"outcome_at": "outcome_on"}
 
     @staticmethod
@@ -134,16 +124,8 @@ class OutcomeForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
-        data["outcome_at"] = past_moment(self, "outcome_on", "outcome_time", ANSWER)
-        try:
-            version = int(data.get("version") or "")
-        except ValueError:
-            version = 0
-        if not 1 <= version <= MAX_VERSION:
-            self.add_error(None, OUT_OF_DATE)
-        data["version"] = version
-        return data
+        self.cleaned_data["outcome_at"] = past_moment(self, "outcome_on", "outcome_time", ANSWER)
+        return super().clean()
 
     def details(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from incidents.models import Incident, OnlineReport, ReportOutcome
 from incidents.takedown.guidance import NOT_REMOVED_NEXT
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.timeline import TimelineEntry
 from safeguarding.models import User
+from safeguarding.web.display import person_name, when_text
 
 
 def reports_of(incident: Incident) -> QuerySet[OnlineReport]:

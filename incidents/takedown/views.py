@@ -21,14 +21,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import IncidentStatus, ReportOutcome
 from incidents.takedown import guidance
 from incidents.takedown.forms import SUGGESTIONS_ID, OnlineReportForm, OutcomeForm
 from incidents.takedown.selectors import report_of, reports_of
 from incidents.takedown.services import online_report_outcome_record, online_report_record
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import CLOSED_MESSAGE, add_service_errors, may_manage, request_user
+from safeguarding.web.views import add_service_errors, request_user
 
 #: The outcome form's fields by what the DSL calls them, for a colleague's change.
 OUTCOME_LABELS = {"outcome": "Outcome", "outcome_at": "When the answer came", "notes": "Notes"}

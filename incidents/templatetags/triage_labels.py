@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from incidents.triage.rules import CRITERION_SUMMARIES
+from incidents.triage.criteria import CRITERION_SUMMARIES
 
 register = template.Library()
 

@@ -12,11 +12,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import Involvement, ViewingReason
 from incidents.viewing.selectors import sex_text
 from safeguarding.models import User
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Textarea
 
 VIEWED = "it was viewed"
 HEADTEACHER_INFORMED = "the headteacher was informed"
@@ -71,7 +71,7 @@ class ViewingForm(forms.Form):
         help_text="For example, why the facts could not be established from the pupils.",
         max_length=10_000,
         error_messages={"required": "Enter why viewing was necessary in this case."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     viewed_on, viewed_time = moment_fields(
         VIEWED,
@@ -86,7 +86,7 @@ class ViewingForm(forms.Form):
         "the viewer was alone.",
         max_length=5_000,
         error_messages={"required": "Enter who else was present, or 'No one else'."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     headteacher_informed_on, headteacher_informed_time = moment_fields(
         HEADTEACHER_INFORMED,
@@ -98,7 +98,7 @@ class ViewingForm(forms.Form):
         "for take-down.",
         max_length=10_000,
         error_messages={"required": "Enter what was done as a result of viewing."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     #: Model field name → form field name, for errors raised by the service.

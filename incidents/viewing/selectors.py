@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from incidents.models import ImageryViewing, Incident, Involvement
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.timeline import TimelineEntry
 from safeguarding.models import Role, School, Sex, User
+from safeguarding.web.display import person_name, when_text
 
 #: The roles that make someone "the DSL or delegated safeguarding staff" (002 §5.1).
 VIEWER_ROLES = (Role.DSL, Role.DEPUTY_DSL)

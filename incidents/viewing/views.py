@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import IncidentStatus
 from incidents.viewing.forms import ViewingForm
 from incidents.viewing.selectors import delegated_safeguarding_staff, pictured_people, viewings_of
 from incidents.viewing.services import imagery_viewing_record, viewing_forbidden_in
-from safeguarding.web.views import CLOSED_MESSAGE, add_service_errors, may_manage, request_user
+from safeguarding.web.views import add_service_errors, request_user
 
 
 @require_http_methods(["GET", "POST"])

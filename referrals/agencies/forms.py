@@ -11,33 +11,13 @@ from typing import Any
 
 from django import forms
 
-from incidents.logging.forms import TEXTAREA
-from incidents.takedown.forms import MAX_VERSION, OUT_OF_DATE
 from referrals.models import Agency, AgencyContact
+from safeguarding.web.forms import VersionedForm
+from safeguarding.web.widgets import EmailInput, Select, Textarea, TextInput
 
 NO_WAY_TO_REACH = "Give a phone number, an email address or a website."
 FOR_SCHOOL = "school"
 FOR_TRUST = "trust"
-WIDE = {"class": "govuk-input govuk-!-width-two-thirds"}
-
-
-class VersionedForm(forms.Form):
-    """Carries the contact's version the page was read at, so a colleague's later save
-    is shown instead of overwritten. A missing or impossible version is refused above the
-    form, never against a field the person cannot see."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
-        try:
-            version = int(data.get("version") or "")
-        except ValueError:
-            version = 0
-        if not 1 <= version <= MAX_VERSION:
-            self.add_error(None, OUT_OF_DATE)
-        data["version"] = version
-        return data
 
 
 class ContactForm(forms.Form):
@@ -46,7 +26,7 @@ class ContactForm(forms.Form):
     agency = forms.ChoiceField(
         label="Agency",
         choices=[("", "Choose the agency"), *Agency.choices],
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(),
         error_messages={
             "required": "Choose the agency.",
             "invalid_choice": "Choose an agency from the list.",
@@ -58,34 +38,34 @@ class ContactForm(forms.Form):
         "'PC Patel, safer schools officer' or 'Leeds MASH duty line'.",
         max_length=AgencyContact._meta.get_field("name").max_length,
         error_messages={"required": "Enter the contact's name."},
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
     phone = forms.CharField(
         label="Phone (optional)",
         max_length=AgencyContact._meta.get_field("phone").max_length,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        widget=TextInput(chars=20),
     )
     email = forms.EmailField(
         label="Email address (optional)",
         max_length=AgencyContact._meta.get_field("email").max_length,
         required=False,
         error_messages={"invalid": "Enter an email address like name@example.org."},
-        widget=forms.EmailInput(attrs=WIDE),
+        widget=EmailInput(share="two-thirds"),
     )
     website = forms.CharField(
         label="Website (optional)",
         help_text="An online form or reporting page, for example www.ceop.police.uk/safety-centre.",
         max_length=AgencyContact._meta.get_field("website").max_length,
         required=False,
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
     notes = forms.CharField(
         label="Notes (optional)",
         help_text="When to use it, opening hours, what to have ready when you call.",
         max_length=5_000,
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     def clean(self) -> dict[str, Any]:

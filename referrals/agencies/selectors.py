@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from incidents.timeline import person_name
 from referrals.models import Agency, AgencyContact
 from referrals.selectors import agency_contacts_for_school
 from safeguarding.models import Membership, Role, School, User
+from safeguarding.web.display import person_name
 
 #: A website typed without its scheme ("www.iwf.org.uk"), which is still worth a link.
 _BARE_SITE = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")

@@ -14,18 +14,15 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from incidents.logging.forms import TEXTAREA
 from incidents.models import ContactMethod
 from referrals.flow.services import outcomes_for
 from referrals.models import Agency, AgencyContact, Referral
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.forms import VersionedForm
+from safeguarding.web.widgets import Select, Textarea, TextInput
 
-WIDE = {"class": "govuk-input govuk-!-width-two-thirds"}
 MADE = "the referral was made"
 DUE = "a response is due"
-OUT_OF_DATE = "This form is out of date: open the page again and try again."
-#: The largest version a database integer column holds.
-MAX_VERSION = 2**31 - 1
 OUTCOME_21_HINT = (
     "Outcome 21 means the police decided further investigation is not in the public "
     "interest. It is their decision: record it only if they tell you they applied it "
@@ -41,7 +38,7 @@ def _text(label: str, *, max_length: int, hint: str = "", required: str = "") ->
         max_length=max_length,
         required=bool(required),
         error_messages={"required": required},
-        widget=forms.TextInput(attrs=WIDE),
+        widget=TextInput(share="two-thirds"),
     )
 
 
@@ -82,7 +79,7 @@ class ReferralForm(forms.Form):
         help_text="From the school's list of agency contacts.",
         required=False,
         empty_label="None of these",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(),
         error_messages={"invalid_choice": "Choose a contact from the school's list."},
     )
     agency_name = _text(
@@ -98,7 +95,7 @@ class ReferralForm(forms.Form):
         help_text="For example, a police log number or the MASH reference.",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        widget=TextInput(chars=20),
     )
     reasons = forms.CharField(
         label="Why the referral was made",
@@ -106,7 +103,7 @@ class ReferralForm(forms.Form):
         "change it to say what you told the agency.",
         max_length=10_000,
         error_messages={"required": "Enter why the referral was made."},
-        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 6}),
+        widget=Textarea(rows=6),
     )
     information_shared = forms.CharField(
         label="What was shared (optional)",
@@ -114,7 +111,7 @@ class ReferralForm(forms.Form):
         "(002 §2.0, §5.1).",
         max_length=10_000,
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     due_on, due_time = moment_fields(
         DUE,
@@ -188,22 +185,9 @@ class ReferralPartForm(forms.Form):
         raise NotImplementedError
 
 
-class StepForm(ReferralPartForm):
+class StepForm(VersionedForm, ReferralPartForm):
     """A step in a referral's progress, read at the referral's `version`: a step saved
     from a page read before a colleague's is refused, never written over theirs."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
-        try:
-            version = int(data.get("version") or "")
-        except ValueError:
-            version = 0
-        if not 1 <= version <= MAX_VERSION:
-            self.add_error(None, OUT_OF_DATE)
-        data["version"] = version
-        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"expected_version": self.cleaned_data["version"]}
@@ -216,7 +200,7 @@ class AcknowledgeForm(StepForm):
         help_text="If they gave one now. Left blank, the reference already recorded is kept.",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        widget=TextInput(chars=20),
     )
 
     error_fields = {"acknowledged_at": "acknowledged_on"}
@@ -254,7 +238,7 @@ class OutcomeForm(StepForm):
         help_text="What the agency said, and anything the school is asked to do.",
         max_length=10_000,
         required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
 
     error_fields = {"outcome_at": "outcome_on"}
@@ -308,7 +292,7 @@ class FollowUpForm(ReferralPartForm):
         help_text="What you asked, and what the agency said.",
         max_length=10_000,
         error_messages={"required": "Enter what was asked and what the agency said."},
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     escalation = forms.BooleanField(
         label="This was an escalation",

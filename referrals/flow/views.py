@@ -24,9 +24,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import Incident, IncidentStatus
-from incidents.timeline import when_text
 from referrals.due import working_days_for
 from referrals.flow.forms import (
     AcknowledgeForm,
@@ -52,13 +51,8 @@ from referrals.selectors import (
     triage_reasons,
 )
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import (
-    CLOSED_MESSAGE,
-    add_service_errors,
-    may_manage,
-    request_user,
-    stale_changes,
-)
+from safeguarding.web.display import when_text
+from safeguarding.web.views import add_service_errors, request_user, stale_changes
 
 #: Each form of a referral's page: the form, the service saving it, and what is said after.
 STEPS: dict[str, tuple[type[ReferralPartForm], Callable[..., Any], str]] = {

@@ -11,10 +11,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from incidents.logging.forms import TEXTAREA
 from referrals.meetings.selectors import referral_label
 from referrals.models import MeetingKind, Referral
 from safeguarding.web.fields import moment_fields, past_moment
+from safeguarding.web.widgets import Select, Textarea, TextInput
 
 MEETING = "of the meeting"
 
@@ -40,14 +40,14 @@ class MeetingForm(forms.Form):
         help_text="For example, police, children's social care, health.",
         max_length=300,
         error_messages={"required": "Enter the agencies represented."},
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        widget=TextInput(),
     )
     attendees = forms.CharField(
         label="Who attended",
         help_text="Names and roles.",
         max_length=5_000,
         error_messages={"required": "Enter who attended."},
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        widget=Textarea(rows=3),
     )
     school_attended = forms.BooleanField(label="Someone from the school attended", required=False)
     school_contributed = forms.BooleanField(
@@ -59,7 +59,7 @@ class MeetingForm(forms.Form):
         help_text="What the school agreed or was asked to do, by whom and by when.",
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs=TEXTAREA),
+        widget=Textarea(),
     )
     referral = ReferralChoiceField(
         queryset=Referral.objects.none(),
@@ -68,7 +68,7 @@ class MeetingForm(forms.Form):
         "children's social care.",
         required=False,
         empty_label="Not from a recorded referral",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(),
         error_messages={"invalid_choice": "Choose a referral of this incident."},
     )
 

@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from incidents.models import Incident
-from incidents.timeline import TimelineEntry, person_name, when_text
+from incidents.timeline import TimelineEntry
 from referrals.models import Meeting, Referral
+from safeguarding.web.display import person_name, when_text
 
 
 def meetings_of(incident: Incident) -> QuerySet[Meeting]:

@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for_user
+from incidents.access import CLOSED_MESSAGE, incident_for_user, may_manage
 from incidents.models import IncidentStatus
 from referrals.meetings.forms import MeetingForm
 from referrals.meetings.selectors import meetings_of
 from referrals.meetings.services import meeting_record
 from referrals.selectors import referrals_for_incident
-from safeguarding.web.views import CLOSED_MESSAGE, add_service_errors, may_manage, request_user
+from safeguarding.web.views import add_service_errors, request_user
 
 
 @require_http_methods(["GET", "POST"])

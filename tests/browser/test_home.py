@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
-from demo.data import DEMO_TOTP_KEY, demo_totp_key_bytes
+from demo.data import DEMO_PASSWORD, DEMO_TOTP_KEY, demo_totp_key_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +17,6 @@ def demo_code() -> str:
 
 
 def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo, axe_violations):
-    from demo.management.commands.seed_demo import DEMO_PASSWORD
-
     assert "dsl@riverside.example" in demo
     assert DEMO_PASSWORD in demo
     assert "manage.py demo_code" in demo
@@ -50,8 +48,6 @@ def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo,
 
 
 def test_keyboard_only_sign_in_with_skip_link(page: Page, live_server, demo):
-    from demo.management.commands.seed_demo import DEMO_PASSWORD
-
     page.goto(live_server.url + "/login/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()

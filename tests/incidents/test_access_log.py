@@ -16,12 +16,12 @@ from django.urls import reverse
 from incidents.access_log import access_log_for, access_record, may_read_access_log
 from incidents.documents.services import document_upload, private_storage, stored_path
 from incidents.models import AccessAction, AccessLogEntry, ImmutableRowError, Incident
-from incidents.services import restricted_access_grant
+from incidents.restricted.services import restricted_access_grant
 from safeguarding.models import Role
 from safeguarding.no_delete import HardDeleteRefusedError
 from tests.conftest import grant
 from tests.factories import IncidentFactory, UserFactory
-from tests.safeguarding.uploads.test_checks import pdf
+from tests.safeguarding.uploads.samples import pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import DecisionKind, DecisionOutcome, Incident
-from incidents.services import decision_record, restricted_access_grant
+from incidents.restricted.services import restricted_access_grant
+from incidents.services import decision_record
 from referrals.flow.services import referral_record
 from referrals.models import Agency, Referral, ReferralOutcome
 from referrals.timeliness import (
@@ -311,7 +312,7 @@ def test_an_empty_range_has_no_figures(people, term):
 
 def test_a_restricted_incident_counts_only_for_those_who_may_see_it(people, term):
     """Not for a DSL who is not its lead nor granted; for the headteacher, and for the DSL
-    once granted (DESIGN.md §2)."""
+    once granted (docs/roles.md#restricted-incidents)."""
     hidden = incident_at(people, at(2025, 9, 20, 9), restricted=True, lead_dsl=people.colleague_dsl)
     refer(people, hidden, at(2025, 9, 20, 10), Agency.CAMHS)
 

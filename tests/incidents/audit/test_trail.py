@@ -34,6 +34,7 @@ from incidents.models import (
     Incident,
     PersonKind,
 )
+from incidents.restricted.services import restricted_access_grant
 from incidents.review.questions import IMMEDIATE_RISK, REFERRAL_NEEDED
 from incidents.review.services import decision_update
 from incidents.services import (
@@ -42,7 +43,6 @@ from incidents.services import (
     incident_update,
     involvement_add,
     parent_contact_record,
-    restricted_access_grant,
 )
 from referrals.flow.services import follow_up_record, referral_record
 from referrals.models import Agency

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.closure.services import incident_reopen
 from incidents.models import DecisionKind, DecisionOutcome, Incident, IncidentStatus, Reopening
-from incidents.services import decision_record, incident_reopen, incident_update
+from incidents.services import decision_record, incident_update
 from safeguarding.audit import StaleEditError
 from tests.factories import IncidentFactory, InvolvementFactory
 

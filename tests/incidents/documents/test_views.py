@@ -16,7 +16,7 @@ from incidents.documents import services as document_services
 from incidents.documents.services import document_upload, document_withdraw, private_storage
 from incidents.models import IncidentDocument
 from tests.factories import IncidentFactory
-from tests.safeguarding.uploads.test_checks import IMAGES, VIDEOS, docx, pdf
+from tests.safeguarding.uploads.samples import IMAGES, VIDEOS, docx, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -551,7 +551,7 @@ def test_step_pages_make_the_same_queries_for_1_or_6_people(client, people, step
     for _ in range(6):
         InvolvementFactory(incident=large)
     for incident in (small, large):
-        from incidents.services import triage_refresh
+        from incidents.triage.services import triage_refresh
 
         triage_refresh(actor=people.dsl, incident=incident)
     client.force_login(people.dsl)

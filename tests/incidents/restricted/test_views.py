@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from incidents.access import incidents_for_user
 from incidents.models import IncidentAccessGrant
-from incidents.services import restricted_access_grant, restricted_access_revoke
+from incidents.restricted.services import restricted_access_grant, restricted_access_revoke
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db

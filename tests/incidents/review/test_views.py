@@ -20,7 +20,7 @@ from incidents.models import (
     IncidentStatus,
     PersonKind,
 )
-from incidents.review.forms import answer_field, note_field
+from incidents.questions import answer_field, note_field
 from incidents.review.questions import QUESTIONS, against_triage
 from incidents.review.services import initial_review_record
 from incidents.services import incident_create, incident_update, involvement_add

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.closure.services import incident_close
 from incidents.models import (
     AccessAction,
     AccessLogEntry,
@@ -27,7 +28,6 @@ from incidents.models import (
     ViewingReason,
 )
 from incidents.review.services import decision_update, initial_review_record
-from incidents.services import incident_close
 from incidents.signoff.items import (
     ItemState,
     canonical_text,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from incidents.models import ImageryViewing, Incident, PersonKind, SignOffKind, ViewingReason
-from incidents.services import restricted_access_grant
+from incidents.restricted.services import restricted_access_grant
 from incidents.signoff.selectors import queue, school_items
 from incidents.viewing.selectors import SIGN_OFF_TAG, delegated_safeguarding_staff, timeline_entries
 from incidents.viewing.services import imagery_viewing_record

@@ -1,0 +1,1 @@
+"""Who is involved in an incident: the reads and form fields every feature shares."""

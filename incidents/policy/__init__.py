@@ -1,0 +1,1 @@
+"""The school's triage policy: which criteria it triages by (docs/triage.md#presets)."""
