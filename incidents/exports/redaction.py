@@ -1,7 +1,7 @@
 """Names out of a record for a partner agency (issue 8 item 2).
 
 A record shared outside the school carries no more personal data than the recipient
-needs (UK GDPR data minimisation; 002 §3.6 shares what is relevant): pupils of the
+needs (UK GDPR data minimisation; the information sharing 002 §7.0 asks to be shown): pupils of the
 school appear by their initials and staff by their role in the school ("Designated
 safeguarding lead"). Names are not only in the fields that hold them: DSLs write them
 into narratives, rationales and notes. So the `Redactor` replaces, everywhere in the

@@ -159,9 +159,9 @@ def parse_facts(data: object) -> Facts:
     Unknown keys, wrong types (a bool is not a number, a number is not a bool; dates
     are "YYYY-MM-DD" strings), impossible or out-of-order dates, unknown choices,
     negative counts, duplicate refs and a kind that contradicts the age all raise
-    `FactsError` naming the field. Missing optional keys take the defaults of §5.1;
-    `null` is accepted only where §5.1 shows it (imagery_created_on, date_of_birth,
-    age).
+    `FactsError` naming the field. Missing optional keys take the defaults of the input
+    (docs/triage.md#input-the-facts-json); `null` is accepted only where it shows it
+    (imagery_created_on, date_of_birth, age).
     """
     facts = _object(data, "", _FACTS_KEYS)
     incident_date = _date(_required(facts, "incident_date", "incident_date"), "incident_date")
