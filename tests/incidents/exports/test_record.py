@@ -34,17 +34,19 @@ from incidents.models import (
     PersonKind,
     SignOffAction,
 )
-from incidents.services import decision_record, parent_contact_record, triage_refresh
+from incidents.services import decision_record, parent_contact_record
 from incidents.signoff.items import sign_off_items
 from incidents.signoff.services import sign_off_record
+from incidents.triage.services import triage_refresh
 from referrals.flow.services import follow_up_record, referral_record
 from referrals.meetings.services import meeting_record
 from referrals.models import Agency, MeetingKind
 from safeguarding.audit import save_audited
 from safeguarding.models import Sex
 from safeguarding.two_factor import REAUTHENTICATED_AT_KEY
+from tests.clock import ago
 from tests.factories import IncidentFactory, InvolvementFactory
-from tests.incidents.case.test_views import ago, respond_to
+from tests.incidents.case.builders import respond_to
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
-"""The risk assessment (002 §3.4, Annex A): who may record it, the answers stored, the
-triage facts it changes (and only those), the rules, refusals while logging or closed,
-stale forms refused without losing either colleague's work, and constant query counts."""
+"""The risk assessment page (002 §3.4, Annex A): who may record it, the answers
+stored, the triage facts it changes (and only those), refusals while logging or
+closed, stale forms refused without losing either colleague's work, and constant
+query counts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,137 +16,38 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from incidents.access import CLOSED_MESSAGE
 from incidents.models import (
-    Incident,
     IncidentStatus,
     Involvement,
     PersonKind,
     RiskAssessment,
     TriageAssessment,
 )
-from incidents.review.forms import answer_field, note_field
+from incidents.questions import answer_field
 from incidents.risk.forms import flag_field
-from incidents.risk.questions import INCIDENT_FACTS, PERSON_FLAGS, QUESTIONS, THEMES, WHY_SHARED
-from incidents.risk.selectors import timeline_entries
-from incidents.risk.services import risk_assessment_record
-from incidents.services import incident_create, incident_update, involvement_add
-from safeguarding.audit import StaleEditError
-from safeguarding.web.views import CLOSED_MESSAGE
-from tests.factories import IncidentFactory, InvolvementFactory, PupilFactory
+from incidents.risk.questions import QUESTIONS, THEMES, WHY_SHARED
+from incidents.services import incident_update, involvement_add
+from tests.factories import IncidentFactory, InvolvementFactory
+from tests.incidents.risk.builders import (
+    NOTE,
+    SUMMARY,
+    answers,
+    checked,
+    form_data,
+    logged,
+    pictured,
+    record,
+    text,
+    url,
+    with_assessments,
+)
 
 pytestmark = pytest.mark.django_db
 
 WRITERS = ("dsl", "deputy")
 READERS = ("head", "trust_lead")
 STRANGERS = ("staff", "other_dsl", "nobody")
-SUMMARY = "Consensual sharing within a relationship; both pupils supported, parents told."
-NOTE = "Both pupils spoken to separately; neither felt pressured."
-
-
-def born_years_ago(years: int) -> dt.date:
-    today = timezone.localdate()
-    return today.replace(year=today.year - years) - dt.timedelta(days=30)
-
-
-def logged(people, *, status: str = IncidentStatus.MANAGED_IN_SCHOOL) -> Incident:
-    """Two 15-year-olds sharing within a relationship, logged through the services so
-    the triage exists: the school may manage it."""
-    incident = incident_create(
-        actor=people.dsl,
-        school=people.school,
-        came_to_light_how="disclosure_pupil",
-        came_to_light_at=timezone.now() - dt.timedelta(days=3),
-        relationship=True,
-    )
-    for roles, name in ((["pictured", "creator", "sender"], "Chloe"), (["recipient"], "Sam")):
-        involvement_add(
-            actor=people.dsl,
-            incident=incident,
-            kind=PersonKind.PUPIL,
-            pupil=PupilFactory(
-                school=people.school,
-                given_name=name,
-                family_name="Hirst" if name == "Chloe" else "Ward",
-                date_of_birth=born_years_ago(15),
-            ),
-            roles=roles,
-        )
-    incident.refresh_from_db()
-    return incident_update(
-        actor=people.dsl, incident=incident, expected_version=incident.version, status=status
-    )
-
-
-def url(incident: Incident) -> str:
-    return reverse("risk:assess", kwargs={"incident_id": incident.pk})
-
-
-def answers(answer: str = "no") -> dict[str, dict[str, str]]:
-    return {q.key: {"answer": answer, "note": ""} for q in QUESTIONS}
-
-
-def form_data(incident: Incident, **overrides: Any) -> dict[str, Any]:
-    """What the page's form sends when the DSL answers every question and leaves the
-    facts as they were shown."""
-    incident.refresh_from_db()
-    involved = list(incident.involvements.order_by("created_at", "pk"))
-    day = timezone.localdate() - dt.timedelta(days=1)
-    data: dict[str, Any] = {
-        "version": str(incident.version),
-        "shown": [str(person.pk) for person in involved],
-        "assessed_on_0": str(day.day),
-        "assessed_on_1": str(day.month),
-        "assessed_on_2": str(day.year),
-        "assessed_time": "10:30",
-        "summary": SUMMARY,
-        "consensual": "yes" if incident.consensual else "no",
-    }
-    for name in INCIDENT_FACTS:
-        if name != "consensual" and getattr(incident, name):
-            data[name] = "on"
-    for flag in PERSON_FLAGS:
-        data[flag_field(flag)] = [str(p.pk) for p in involved if getattr(p, flag)]
-    for question in QUESTIONS:
-        data[answer_field(question.key)] = "no"
-        data[note_field(question.key)] = ""
-    data[note_field(WHY_SHARED)] = NOTE
-    data.update(overrides)
-    return data
-
-
-def record(people, incident: Incident, **kwargs: Any) -> RiskAssessment:
-    incident.refresh_from_db()
-    return risk_assessment_record(
-        **{
-            "actor": people.dsl,
-            "incident": incident,
-            "expected_version": incident.version,
-            "answers": answers(),
-            "summary": SUMMARY,
-            "assessed_at": timezone.now() - dt.timedelta(hours=1),
-            **kwargs,
-        }
-    )
-
-
-def text(page: str) -> str:
-    """The page with whitespace collapsed and apostrophes unescaped, to search its words."""
-    return " ".join(page.replace("&#x27;", "'").split())
-
-
-def checked(page: str, input_id: str) -> bool:
-    tag = re.search(rf'<input[^>]*id="{re.escape(input_id)}"[^>]*>', page)
-    assert tag, f"no input {input_id}"
-    return "checked" in tag.group(0)
-
-
-def pictured(incident: Incident) -> Involvement:
-    return incident.involvements.get(is_pictured=True)
-
-
-@pytest.fixture
-def managed(people) -> Incident:
-    return logged(people)
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -336,163 +237,6 @@ def test_any_open_status_may_be_assessed(client, people):
     assert RiskAssessment.objects.filter(incident=referred).exists()
 
 
-# --- the form's rules --------------------------------------------------------------------
-
-
-def test_the_summary_is_required_and_input_is_kept(client, people, managed):
-    client.force_login(people.dsl)
-    data = form_data(managed, summary="   ", posted_online="on")
-    response = client.post(url(managed), data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert (
-        "Summary of the risks and how they will be managed: "
-        "Enter a summary of the risks and how they will be managed."
-    ) in page
-    assert NOTE in text(page)  # what was typed is kept
-    assert checked(page, "id_posted_online")
-    assert not RiskAssessment.objects.exists()
-    managed.refresh_from_db()
-    assert managed.posted_online is False  # nothing written on refusal
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        (
-            {answer_field(WHY_SHARED): "maybe"},
-            "Was a pupil put under pressure or coerced?: Answer yes, no or not known.",
-        ),
-        (
-            {answer_field(WHY_SHARED): ""},
-            "Was a pupil put under pressure or coerced?: Answer yes, no or not known.",
-        ),
-        ({"flag_coerced": ["999999"]}, "Coerced or pressured into it: Choose people involved"),
-        ({"shown": ["999999"]}, "People involved: The people involved have changed"),
-        ({"assessed_time": "25:00"}, "Time of the assessment: Enter a time like 14:30."),
-        ({"consensual": "perhaps"}, "Was it shared with the consent of the child pictured?:"),
-    ],
-)
-def test_bad_input_is_refused_naming_the_field(client, people, managed, overrides, message):
-    client.force_login(people.dsl)
-    response = client.post(url(managed), form_data(managed, **overrides))
-    assert response.status_code == 200
-    assert message in text(response.content.decode())
-    assert not RiskAssessment.objects.exists()
-
-
-def test_a_flag_for_people_the_form_did_not_show_is_refused(client, people, managed):
-    client.force_login(people.dsl)
-    chloe = pictured(managed)
-    data = form_data(managed, shown=[], **{flag_field("coerced"): [str(chloe.pk)]})
-    page = client.post(url(managed), data).content.decode()
-    assert "People involved: The people involved have changed" in text(page)
-    assert 'href="#id_flag_coerced' not in page  # no link to boxes the page does not show
-    assert not RiskAssessment.objects.exists()
-    chloe.refresh_from_db()
-    assert chloe.coerced is False
-
-
-def test_a_future_assessment_is_refused(client, people, managed):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    client.force_login(people.dsl)
-    data = form_data(
-        managed,
-        assessed_on_0=str(tomorrow.day),
-        assessed_on_1=str(tomorrow.month),
-        assessed_on_2=str(tomorrow.year),
-    )
-    response = client.post(url(managed), data)
-    assert "Date of the assessment: The date of the assessment cannot be in the future." in (
-        response.content.decode()
-    )
-    assert not RiskAssessment.objects.exists()
-
-
-def test_a_form_without_its_version_is_refused(client, people, managed):
-    client.force_login(people.dsl)
-    data = form_data(managed)
-    del data["version"]
-    response = client.post(url(managed), data)
-    assert "This form is out of date" in response.content.decode()
-    assert not RiskAssessment.objects.exists()
-
-
-# --- the service's rules -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "field", "message"),
-    [
-        (
-            {"answers": {**answers(), "mood": {"answer": "yes"}}},
-            "answers",
-            "Unknown questions: mood",
-        ),
-        ({"answers": {**answers(), 7: {"answer": "yes"}}}, "answers", "Unknown questions: 7"),
-        (
-            {"answers": {**answers(), WHY_SHARED: {"answer": ["yes"], "note": ""}}},
-            "answers",
-            "why_shared: answer yes, no or not known",
-        ),
-        (
-            {"answers": {**answers(), WHY_SHARED: {"answer": "maybe", "note": ""}}},
-            "answers",
-            "why_shared: answer yes, no or not known",
-        ),
-        (
-            {"answers": {**answers(), WHY_SHARED: {"answer": "yes", "score": 3}}},
-            "answers",
-            "why_shared: give an answer",
-        ),
-        (
-            {"answers": {**answers(), WHY_SHARED: {"answer": "yes", "note": 3}}},
-            "answers",
-            "why_shared: the note must be text",
-        ),
-        ({"answers": {WHY_SHARED: {"answer": "no"}}}, "answers", "Answer every question"),
-        ({"answers": ["yes"]}, "answers", "Answers must map"),
-        ({"summary": "  "}, "summary", "Summarise the risks"),
-        (
-            {"assessed_at": timezone.now() + dt.timedelta(days=1)},
-            "assessed_at",
-            "in the future",
-        ),
-        ({"sexual_acts": True}, "sexual_acts", "not a fact the risk assessment records"),
-        ({"posted_online": "yes"}, "posted_online", "Answer yes or no"),
-        ({"person_flags": {999_999: {"coerced": True}}}, "person_flags", "not involved"),
-    ],
-)
-def test_service_refusals_name_the_field(people, managed, kwargs, field, message):
-    version = managed.version
-    with pytest.raises(ValidationError) as caught:
-        record(people, managed, **kwargs)
-    assert message in " ".join(caught.value.message_dict[field])
-    assert not RiskAssessment.objects.exists()
-    managed.refresh_from_db()
-    assert managed.version == version
-
-
-def test_service_refuses_an_unknown_or_non_boolean_person_flag(people, managed):
-    chloe = pictured(managed)
-    for flags, message in (({"looked_after": True}, "not a flag"), ({"coerced": 1}, "yes or no")):
-        with pytest.raises(ValidationError) as caught:
-            record(people, managed, person_flags={chloe.pk: flags})
-        assert message in " ".join(caught.value.message_dict["person_flags"])
-    chloe.refresh_from_db()
-    assert (chloe.looked_after, chloe.coerced) == (False, False)
-    assert not RiskAssessment.objects.exists()
-
-
-def test_service_refuses_another_incidents_person(people, managed):
-    other = logged(people)
-    stranger = pictured(other)
-    with pytest.raises(ValidationError):
-        record(people, managed, person_flags={stranger.pk: {"coerced": True}})
-    stranger.refresh_from_db()
-    assert stranger.coerced is False
-
-
 # --- refusals ----------------------------------------------------------------------------
 
 
@@ -602,53 +346,7 @@ def test_a_person_added_after_the_page_was_read_keeps_their_flags(client, people
     assert RiskAssessment.objects.count() == 1
 
 
-def test_service_refuses_a_stale_version_naming_the_change(people, managed):
-    seen = managed.version
-    incident_update(
-        actor=people.colleague_dsl, incident=managed, expected_version=seen, shared_widely=True
-    )
-    with pytest.raises(StaleEditError) as caught:
-        record(people, managed, expected_version=seen)
-    assert caught.value.changes == {"shared_widely": (False, True)}
-    assert not RiskAssessment.objects.exists()
-
-
-# --- the chronology and query counts -----------------------------------------------------
-
-
-def test_timeline_entries_are_placed_when_assessed(people, managed):
-    backdated = timezone.now() - dt.timedelta(days=2)
-    record(
-        people,
-        managed,
-        assessed_at=backdated,
-        answers={**answers(), WHY_SHARED: {"answer": "yes", "note": "Pressured by a friend."}},
-    )
-    [entry] = timeline_entries(managed)
-    assert entry.when == backdated
-    assert entry.recorded_at > backdated
-    assert entry.recorded_by == str(people.dsl)
-    assert ("Summary", SUMMARY) in entry.details
-    assert ("Was a pupil put under pressure or coerced?", "Yes. Pressured by a friend.") in (
-        entry.details
-    )
-    assert entry.link == url(managed)
-
-
-def with_assessments(people, n: int) -> Incident:
-    incident = logged(people)
-    for number in range(n):
-        record(people, incident, summary=f"Assessment {number}.")
-    return incident
-
-
-def test_timeline_queries_do_not_grow_with_assessments(people):
-    one, ten = with_assessments(people, 1), with_assessments(people, 10)
-    with CaptureQueriesContext(connection) as small:
-        assert len(timeline_entries(one)) == 1
-    with CaptureQueriesContext(connection) as large:
-        assert len(timeline_entries(ten)) == 10
-    assert len(small) == len(large)
+# --- query counts and screen readers -----------------------------------------------------
 
 
 def test_page_queries_do_not_grow_with_assessments(client, people):
