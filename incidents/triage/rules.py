@@ -6,8 +6,8 @@ out. No database and no Django, so that the same rules run in the web applicatio
 by a Designated Safeguarding Lead checking what the product does.
 
 Every criterion, aggravating factor, typology class and obligation is one small named
-function in a table with the guidance it comes from. The sources are the documents in
-the guidance folder, cited by file name and section:
+function in a table with the guidance it comes from. The sources are cited by number
+and section, as docs/sources.md describes them:
 
 - 000: a school's own policy, "Sexting - Youth Produced Sexual Imagery - Advice";
 - 002: UKCCIS "Sexting in schools and colleges" (2016), §3.3 the initial review;
