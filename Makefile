@@ -8,9 +8,14 @@ CSS := static/build/app.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format lock clean
+.PHONY: install system-packages run test lint format lock clean
 
-install: $(STAMP_PY) $(CSS)
+install: system-packages $(STAMP_PY) $(CSS)
+
+# Chromium, poppler-utils, Pango, fonts and Node, named in safeguarding/system_packages.py:
+# installed with apt-get when run as root on Debian/Ubuntu, else named with the command.
+system-packages:
+	@$(PYTHON) safeguarding/system_packages.py check
 
 $(STAMP_PY): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
