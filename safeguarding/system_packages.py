@@ -76,23 +76,32 @@ def missing(packages: Sequence[Package] = PACKAGES) -> list[Package]:
     return [package for package in packages if not package.present()]
 
 
-def _unique(names: Sequence[str]) -> str:
-    return " ".join(dict.fromkeys(names))
+def _unique(names: Sequence[str]) -> list[str]:
+    """The names in order, each once (two Debian libraries are one Homebrew formula)."""
+    return list(dict.fromkeys(names))
 
 
 def advice(absent: Sequence[Package]) -> str:
     """The one line that says what is missing and how to install it, per platform."""
-    casks = [p.homebrew for p in absent if p.homebrew.startswith("--cask")]
-    formulae = [p.homebrew for p in absent if not p.homebrew.startswith("--cask")]
-    brew = "; ".join(
-        f"brew install {names}" for names in (_unique(formulae), _unique(casks)) if names
+    casks = _unique(
+        [p.homebrew.removeprefix("--cask ") for p in absent if p.homebrew.startswith("--cask ")]
     )
-    debian = _unique([p.debian for p in absent])
-    needed_for = ", ".join(dict.fromkeys(p.why for p in absent))
+    formulae = _unique([p.homebrew for p in absent if not p.homebrew.startswith("--cask ")])
+    brew = "; ".join(
+        command
+        for command in (
+            formulae and "brew install " + " ".join(formulae),
+            casks and "brew install --cask " + " ".join(casks),
+        )
+        if command
+    )
+    debian = " ".join(_unique([p.debian for p in absent]))
+    fedora = " ".join(_unique([p.fedora for p in absent]))
+    needed_for = ", ".join(_unique([p.why for p in absent]))
     return (
         f"Missing system packages: {debian} (for {needed_for}). Install them: "
         f"Debian/Ubuntu: sudo apt-get install -y {debian}; "
-        f"Fedora: sudo dnf install -y {_unique([p.fedora for p in absent])}; macOS: {brew}"
+        f"Fedora: sudo dnf install -y {fedora}; macOS: {brew}"
     )
 
 
@@ -114,7 +123,7 @@ def check(
                 "-y",
                 "-qq",
                 "--no-install-recommends",
-                *_unique([p.debian for p in absent]).split(),
+                *_unique([p.debian for p in absent]),
             ]
         )
         absent = missing(packages)
@@ -123,7 +132,7 @@ def check(
 
 def main(argv: Sequence[str]) -> int:
     if list(argv) == ["debian"]:
-        print(_unique([p.debian for p in PACKAGES]))
+        print(" ".join(_unique([p.debian for p in PACKAGES])))
         return 0
     if list(argv) == ["check"]:
         problem = check()

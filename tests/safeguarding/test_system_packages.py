@@ -80,3 +80,17 @@ def test_the_script_runs_on_the_system_python_without_django() -> None:
     assert out.stdout.split() == list(dict.fromkeys(p.debian for p in PACKAGES))
     usage = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True)
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def test_homebrew_casks_and_formulae_are_one_command_each() -> None:
+    absent = [
+        Package("chromium", "chromium", "--cask chromium", "browser tests", lambda: False),
+        Package(
+            "fonts-dejavu-core", "dejavu-sans-fonts", "--cask font-dejavu", "fonts", lambda: False
+        ),
+        Package("libpango-1.0-0", "pango", "pango", "WeasyPrint", lambda: False),
+        Package("libpangoft2-1.0-0", "pango", "pango", "WeasyPrint", lambda: False),
+    ]
+    line = system_packages.advice(absent)
+    assert line.endswith("macOS: brew install pango; brew install --cask chromium font-dejavu")
+    assert "sudo dnf install -y chromium dejavu-sans-fonts pango;" in line
