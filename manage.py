@@ -12,6 +12,8 @@ def main() -> None:
         # serves nothing, so it may run (and be checked) without production secrets.
         os.environ.setdefault("SECRET_KEY", "makemigrations-signs-nothing")
         os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+        os.environ.setdefault("SITE_URL", "http://localhost")
+        os.environ.setdefault("DEFAULT_FROM_EMAIL", "makemigrations@localhost")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

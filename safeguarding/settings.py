@@ -25,9 +25,14 @@ TESTING = env_bool("DJANGO_TESTING", default=False)
 if DEBUG or TESTING:
     SECRET_KEY = env_str("SECRET_KEY", default="django-insecure-development-only-key")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # Where the site is served: every link in an email starts with it.
+    SITE_URL = env_str("SITE_URL", default="http://testserver" if TESTING else "http://127.0.0.1:8000")
+    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="safeguarding@localhost")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    SITE_URL = env_str("SITE_URL")
+    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
     if not ALLOWED_HOSTS:
         from django.core.exceptions import ImproperlyConfigured
 
@@ -49,6 +54,8 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "safeguarding",
     "incidents",
     "referrals",
@@ -224,9 +231,6 @@ CONTENT_SECURITY_POLICY = {
 # Uploaded documents live outside the web root and are served only through an
 # access-checked view; images and video are refused by content (docs/security.md).
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private-files")))
-# A school's caseload pack is made in a background thread of the web process; off, it is
-# made while the person waits (the tests; docs/exports.md).
-PACKS_IN_BACKGROUND = env_bool("PACKS_IN_BACKGROUND", default=not TESTING)
 # A pack's records are laid out by this many worker processes, one a core by default;
 # 1 lays them out in the web process itself (the tests, but one; docs/exports.md).
 PDF_WORKERS = env_int("PDF_WORKERS", 1 if TESTING else (os.cpu_count() or 1))
@@ -237,6 +241,47 @@ if PDF_WORKERS < 1:
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MEGABYTES", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background work (caseload packs, emails) runs on Django's tasks API: django-tasks, the
+# backport of Django 6's framework, with django-tasks-db's backend, which keeps the queue
+# in the application's own database, so SQLite needs no other server and PostgreSQL
+# serves any number of `manage.py db_worker` processes. The tests run each task at once,
+# in the process that queued it. Another backend (RQ, Celery) is a setting, not a code
+# change (docs/deployment.md#background-work).
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASK_BACKEND",
+            default=(
+                "django_tasks.backends.immediate.ImmediateBackend"
+                if TESTING
+                else "django_tasks_db.DatabaseBackend"
+            ),
+        )
+    }
+}
+# A worker that has not been heard from for this long is taken to have died: the tasks it
+# was running are run again by another (safeguarding.background).
+TASK_WORKER_LOST_SECONDS = env_int("TASK_WORKER_LOST_SECONDS", 60)
+
+# Email: Django's framework over SMTP, configured here; `make run` prints messages to the
+# terminal instead. A provider's HTTP API can be used through django-anymail by setting
+# EMAIL_BACKEND (docs/deployment.md#email). What a message may say: docs/notifications.md.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend"
+    ),
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 30)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -56,9 +56,20 @@ def test_deploy_checks_are_clean_with_production_settings():
         ["check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
         ALLOWED_HOSTS="records.example.org",
+        SITE_URL="https://records.example.org",
+        DEFAULT_FROM_EMAIL="safeguarding@records.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_site_address():
+    """Links in emails are built from SITE_URL; a guessed one would send staff elsewhere."""
+    result = run_django(
+        ["check"], SECRET_KEY="x" * 60, ALLOWED_HOSTS="records.example.org"
+    )
+    assert result.returncode != 0
+    assert "Set the environment variable SITE_URL" in result.stderr
 
 
 def test_migration_check_runs_without_production_secrets():
