@@ -49,19 +49,24 @@ def memberships_for_user(user: User) -> QuerySet[Membership]:
     )
 
 
-def school_readers(school: School) -> QuerySet[User]:
-    """People with a current role that reads `school`'s incidents (for choosing whom to
-    grant a restricted record to)."""
+def school_members_with(school: School, codename: str) -> QuerySet[User]:
+    """Active people whose current role in `school` grants `codename`."""
     return (
         User.objects.filter(
             is_active=True,
             memberships__school=school,
             memberships__revoked_at__isnull=True,
-            memberships__role__in=roles_with(VIEW_INCIDENTS),
+            memberships__role__in=roles_with(codename),
         )
         .distinct()
         .order_by("full_name")
     )
+
+
+def school_readers(school: School) -> QuerySet[User]:
+    """People with a current role that reads `school`'s incidents (for choosing whom to
+    grant a restricted record to)."""
+    return school_members_with(school, VIEW_INCIDENTS)
 
 
 def pupils_for_user(user: User) -> QuerySet[Pupil]:

@@ -375,3 +375,11 @@ class Pupil(models.Model):
             )
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+
+
+# Defined beside the code that uses it; imported here so that Django finds the model.
+from safeguarding.background.models import TaskWorker  # noqa: E402, F401
+from safeguarding.notifications.models import (  # noqa: E402, F401
+    Notification,
+    NotificationPreference,
+)

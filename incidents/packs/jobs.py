@@ -1,78 +1,57 @@
-"""Making a caseload pack in the background (issue 8 item 3): the simplest thing that works.
+"""Making a caseload pack in the background, as a task (docs/exports.md#in-the-background).
 
-A pack is made in a daemon thread of the web process that took the request, started
-once the request's transaction commits (`transaction.on_commit`), so the thread reads
-the committed `Export` row. There is no queue, no worker and no retry:
+`pack_start` queues `make_school_pack` once the request's transaction commits, so the
+worker reads the committed `Export` row. A worker (`manage.py db_worker`) then makes it;
+the tests run it at once, in the process that queued it (the immediate backend).
 
-- a restart of the web process (a deploy, a crash, a worker recycled) ends the thread;
-  the pack then stays RUNNING (or QUEUED) for good. The pack's page says so once it has
-  been waiting longer than `STALLED_AFTER` and offers to request a new one; nothing is
-  marked failed behind anyone's back, and the row keeps the record of the attempt;
-- each pack takes one thread while it is made; packs are rare (an inspection, a
-  governors' report), so nothing limits how many run at once.
-
-With `PACKS_IN_BACKGROUND = False` (the tests) the pack is made synchronously, still
-after the commit. `manage.py export_school` calls `school_pack_generate` itself.
+- A failure that may pass (`TRANSIENT_ERRORS`: the database gone for a moment, a full
+  disk) puts the pack back in the queue and tries again later, up to `MAX_TRIES` in all;
+  then the pack is failed with the reason, which its page shows. Any other failure fails
+  it at once.
+- A worker that dies while making the pack leaves the task running; another worker runs
+  it again (safeguarding.background.workers). The task then sees a later `attempt` and
+  starts the pack afresh; after `MAX_RUNS` such restarts the pack is failed instead, so a
+  pack that kills its worker every time (out of memory, say) does not go round for ever.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-from typing import Any
 
-from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
+from django_tasks import TaskContext, task
 
 from incidents.models import Export, ExportStatus
-from incidents.packs.services import school_pack_generate
+from incidents.packs.services import school_pack_abandon, school_pack_generate
+from safeguarding.background.retry import MAX_TRIES, retry_later
 
-logger = logging.getLogger(__name__)
-
-#: After this long a pack still queued or running has most likely lost its thread.
+#: After this long a pack still waiting has most likely no worker to make it.
 STALLED_AFTER = dt.timedelta(minutes=30)
+#: How many times one try may be started by a worker before the pack is failed.
+MAX_RUNS = 3
 
 
 def pack_stalled(export: Export, *, now: dt.datetime) -> bool:
-    """Whether the pack has waited or run so long that its thread is most likely gone."""
+    """Whether the pack has waited so long that no worker is making it (none runs)."""
     waiting = export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
     return waiting and now - export.requested_at > STALLED_AFTER
 
 
-def thread_name(export_id: Any) -> str:
-    return f"school-pack-{export_id}"
-
-
 def pack_start(export: Export) -> None:
-    """Make the pack once the current transaction commits (at once outside one)."""
-    export_id = export.id
-    transaction.on_commit(lambda: _run(export_id))
+    """Queue the pack once the current transaction commits (at once outside one)."""
+    export_id = str(export.id)
+    transaction.on_commit(lambda: make_school_pack.enqueue(export_id=export_id))
 
 
-def _run(export_id: Any) -> None:
-    if settings.PACKS_IN_BACKGROUND:
-        generate_in_background(export_id)
-    else:
-        school_pack_generate(export_id=export_id)
-
-
-def generate_in_background(export_id: Any) -> threading.Thread:
-    """Start a daemon thread making the pack and return it (named `thread_name`)."""
-    thread = threading.Thread(
-        target=_generate_and_close, args=(export_id,), name=thread_name(export_id), daemon=True
+@task(takes_context=True)
+def make_school_pack(context: TaskContext, *, export_id: str, tried: int = 1) -> None:
+    """Make the pack `export_id`: this is the `tried`-th try, and the worker's
+    `context.attempt`-th start of it."""
+    if context.attempt > MAX_RUNS:
+        school_pack_abandon(export_id=export_id, runs=context.attempt - 1)
+        return
+    done = school_pack_generate(
+        export_id=export_id, last_try=tried >= MAX_TRIES, restarted=context.attempt > 1
     )
-    thread.start()
-    return thread
-
-
-def _generate_and_close(export_id: Any) -> None:
-    """The thread's work. `school_pack_generate` records its own failures; anything it
-    could not record (the database gone) is logged here. The thread's own database
-    connections are closed at the end: nothing else would close them."""
-    try:
-        school_pack_generate(export_id=export_id)
-    except Exception:
-        logger.exception("Caseload pack %s: the background thread failed.", export_id)
-    finally:
-        connections.close_all()
+    if not done:
+        retry_later(make_school_pack, tried=tried, export_id=export_id)

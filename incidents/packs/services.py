@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents.access_log import access_record
@@ -50,7 +51,10 @@ from incidents.packs.selectors import (
 )
 from safeguarding.access import schools_for_user
 from safeguarding.audit import save_audited
+from safeguarding.background.retry import TRANSIENT_ERRORS
 from safeguarding.models import School, User
+from safeguarding.notifications.events import NotificationEvent
+from safeguarding.notifications.services import notify
 from safeguarding.roles import EXPORT_RECORDS
 
 logger = logging.getLogger(__name__)
@@ -135,22 +139,29 @@ def _save(export: Export, **changes: Any) -> None:
         save_audited(export, actor=export.requested_by)
 
 
-def school_pack_generate(*, export_id: Any) -> None:
+def school_pack_generate(*, export_id: Any, last_try: bool = True, restarted: bool = False) -> bool:
     """Make the queued pack `export_id`: read the records the requester may see now,
     render the PDF, then in one transaction log each incident as exported, mark the
-    pack ready and put the file in place. On any error the pack is FAILED with a short
-    reason (the traceback goes to the log) and no file is left behind.
+    pack ready and put the file in place. True when that is done, or nothing was to be
+    done; False when it failed for a reason that may pass (`TRANSIENT_ERRORS`) and this
+    is not the `last_try`: the pack is queued again, its `error` saying why, and the
+    caller tries again later. Any other error, or one on the last try, fails the pack
+    with a short reason (the traceback goes to the log); no file is left behind.
 
-    Runs outside any transaction (a thread, or a command), so progress is visible; a
-    pack that is not QUEUED is left alone, so it is never made twice."""
+    Runs outside any transaction (a task, or a command), so progress is visible. Only a
+    QUEUED pack is made, so it is never made twice; a RUNNING one too when `restarted`,
+    because the worker that was making it died (incidents.packs.jobs)."""
     export = Export.objects.select_related("school", "requested_by").get(
         pk=export_id, kind=ExportKind.SCHOOL_PACK
     )
-    if export.status != ExportStatus.QUEUED:
+    waiting = export.status == ExportStatus.QUEUED or (
+        restarted and export.status == ExportStatus.RUNNING
+    )
+    if not waiting:
         logger.warning(
             "Caseload pack %s is %s, not queued: not made again.", export.id, export.status
         )
-        return
+        return True
     final = pack_path(export)
     partial = final.with_name(f"{final.name}.part")
     try:
@@ -159,7 +170,11 @@ def school_pack_generate(*, export_id: Any) -> None:
         logger.exception("Caseload pack %s failed.", export.id)
         partial.unlink(missing_ok=True)
         final.unlink(missing_ok=True)
-        _fail(export, error)
+        if isinstance(error, TRANSIENT_ERRORS) and not last_try:
+            _requeue(export, error)
+            return False
+        _fail(export, _reason(error))
+    return True
 
 
 def _generate(export: Export, final: Path, partial: Path) -> None:
@@ -217,28 +232,84 @@ def _generate(export: Export, final: Path, partial: Path) -> None:
         export.done = contents.incidents
         export.total = contents.incidents
         export.finished_at = timezone.now()
+        export.error = ""  # an earlier try's failure, if there was one
         save_audited(export, actor=actor)
+        _tell_requester(export, NotificationEvent.PACK_READY)
         os.replace(partial, final)  # last: if it fails, the transaction is rolled back
 
 
-def _fail(export: Export, error: Exception) -> None:
+def _reason(error: Exception) -> str:
+    """Why the pack was not made, in words for its page; no detail that belongs in the log."""
     if isinstance(error, PackRefusedError):
-        reason = str(error)
-    else:
-        reason = (
-            f"The pack could not be made ({type(error).__name__}); the details are in the "
-            "server's log. Request it again, and tell your administrator if it fails again."
+        return str(error)
+    if isinstance(error, TRANSIENT_ERRORS):
+        return (
+            f"The server could not finish it ({type(error).__name__}) and has stopped "
+            "trying; the details are in the server's log. Request it again later, and "
+            "tell your administrator if it fails again."
         )
+    return (
+        f"The pack could not be made ({type(error).__name__}); the details are in the "
+        "server's log. Request it again, and tell your administrator if it fails again."
+    )
+
+
+def _requeue(export: Export, error: Exception) -> None:
+    """Back to the queue after a failure that may pass, saying so on the pack's page."""
     try:
         export.refresh_from_db()
         _save(
             export,
-            status=ExportStatus.FAILED,
-            error=reason[:ERROR_LENGTH],
-            finished_at=timezone.now(),
+            status=ExportStatus.QUEUED,
+            done=0,
+            error=(
+                f"A try failed ({type(error).__name__}); the pack will be tried again "
+                "in a few minutes."
+            ),
         )
     except Exception:
+        logger.exception("Caseload pack %s could not be queued again.", export.id)
+
+
+def _tell_requester(export: Export, event: NotificationEvent) -> None:
+    """Email whoever asked for the pack (a link to its page, nothing of its contents)."""
+    notify(
+        event=event,
+        school=export.school,
+        recipients=[export.requested_by],
+        link=reverse(
+            "packs:detail", kwargs={"school_id": export.school_id, "export_id": export.id}
+        ),
+        actor=export.requested_by,
+        key=f"export:{export.id}",
+    )
+
+
+def _fail(export: Export, reason: str) -> None:
+    try:
+        export.refresh_from_db()
+        with transaction.atomic():
+            _save(
+                export,
+                status=ExportStatus.FAILED,
+                error=reason[:ERROR_LENGTH],
+                finished_at=timezone.now(),
+            )
+            _tell_requester(export, NotificationEvent.PACK_FAILED)
+    except Exception:
         logger.exception("Caseload pack %s could not be marked as failed.", export.id)
+
+
+def school_pack_abandon(*, export_id: Any, runs: int) -> None:
+    """Fail a pack whose worker died each of the `runs` times it was being made."""
+    export = Export.objects.get(pk=export_id, kind=ExportKind.SCHOOL_PACK)
+    if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        _fail(
+            export,
+            f"The worker making it stopped {runs} times before it was finished; the "
+            "details are in the server's log. Ask your administrator before requesting "
+            "it again: a smaller date range may be needed.",
+        )
 
 
 @transaction.atomic

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from incidents.models import Incident, SignOff, SignOffAction
 from incidents.signoff.items import ItemState, sign_off_item
-from safeguarding.access import schools_for_user
+from safeguarding.access import school_members_with, schools_for_user
 from safeguarding.audit import save_audited
 from safeguarding.models import User
-from safeguarding.roles import SIGN_OFF
+from safeguarding.notifications.events import NotificationEvent
+from safeguarding.notifications.services import notify
+from safeguarding.roles import MANAGE_INCIDENTS, SIGN_OFF
 
 NOTHING_TO_SIGN = "There is no such item to sign off in this incident."
 RECORD_CHANGED = (
@@ -51,7 +54,7 @@ def sign_off_record(
         raise ValidationError(ALREADY_SIGNED)
     if not statement.strip():
         raise ValidationError({"statement": STATEMENT_REQUIRED})
-    return save_audited(
+    sign_off = save_audited(
         SignOff(
             incident=current,
             kind=kind,
@@ -63,4 +66,26 @@ def sign_off_record(
             signed_by=actor,
         ),
         actor=actor,
+    )
+    if action == SignOffAction.RETURNED:
+        _tell_dsl_of_return(current, actor)
+    return sign_off
+
+
+def _tell_dsl_of_return(incident: Incident, actor: User) -> None:
+    """Email the incident's lead DSL (or, with none, the school's DSLs and deputies)
+    that the headteacher sent an item back; what they said is on the record's page."""
+    lead = incident.lead_dsl
+    recipients = (
+        [lead]
+        if lead is not None and lead.is_active
+        else list(school_members_with(incident.school, MANAGE_INCIDENTS))
+    )
+    notify(
+        event=NotificationEvent.DECISION_RETURNED,
+        school=incident.school,
+        recipients=[user for user in recipients if user.pk != actor.pk],
+        link=reverse("cases:detail", kwargs={"incident_id": incident.pk}),
+        actor=actor,
+        reference=incident.reference,
     )

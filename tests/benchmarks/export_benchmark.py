@@ -548,7 +548,6 @@ def main(argv: list[str] | None = None) -> None:
     original = settings.DATABASES["default"]["NAME"]
     with tempfile.TemporaryDirectory(prefix="export-benchmark-") as files:
         settings.PRIVATE_FILES_ROOT = Path(files)
-        settings.PACKS_IN_BACKGROUND = False
         # As production lays packs out: one worker process a core, unless PDF_WORKERS
         # says otherwise (the test settings this runs with lay them out in-process).
         settings.PDF_WORKERS = int(os.environ.get("PDF_WORKERS") or os.cpu_count() or 1)

@@ -5,7 +5,8 @@ From the caseload the headteacher opens the pack's page, is told which field is 
 when the version is not chosen, asks for the full records for the default dates (this
 school year so far), follows the progress page to the download, and the PDF holds the
 school's incidents. axe-core checks every page, the error page included. The pack is
-made while the request waits here (`PACKS_IN_BACKGROUND` is off in tests).
+made while the request waits here: the tests run each task at once (the immediate
+backend), once the request commits.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from tests.incidents.packs.builders import Caseload, make_pack
 @pytest.fixture(autouse=True)
 def pack_settings(settings: Any, tmp_path: Path) -> None:
     settings.PRIVATE_FILES_ROOT = tmp_path / "private-files"
-    settings.PACKS_IN_BACKGROUND = False
 
 
 @pytest.fixture

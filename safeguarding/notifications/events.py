@@ -1,0 +1,57 @@
+"""What each kind of notification says: the only words that leave the server.
+
+Every field is fixed text but for `{school}` (the school's name) and `{reference}` (the
+record's reference, such as RIV-2026-0003): no pupil's name, no account of a concern
+(docs/notifications.md#what-a-message-says).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class NotificationEvent(models.TextChoices):
+    PACK_READY = "pack_ready", "A caseload pack you asked for is ready"
+    PACK_FAILED = "pack_failed", "A caseload pack you asked for could not be made"
+    SIGNOFF_WAITING = "signoff_waiting", "Something is waiting for your sign-off"
+    DECISION_RETURNED = "decision_returned", "The headteacher sent something back to you"
+
+
+@dataclass(frozen=True)
+class EventText:
+    subject: str
+    sentence: str
+    action: str
+
+    def fill(self, *, school: str, reference: str) -> EventText:
+        return EventText(
+            subject=self.subject.format(school=school, reference=reference),
+            sentence=self.sentence.format(school=school, reference=reference),
+            action=self.action,
+        )
+
+
+EVENT_TEXT: dict[str, EventText] = {
+    NotificationEvent.PACK_READY: EventText(
+        subject="Caseload pack ready – {school}",
+        sentence="A caseload pack you asked for at {school} is ready to download.",
+        action="Download it",
+    ),
+    NotificationEvent.PACK_FAILED: EventText(
+        subject="Caseload pack not made – {school}",
+        sentence="A caseload pack you asked for at {school} could not be made.",
+        action="See why",
+    ),
+    NotificationEvent.SIGNOFF_WAITING: EventText(
+        subject="Waiting for your sign-off – {school}",
+        sentence="An item of record {reference} at {school} is waiting for your sign-off.",
+        action="Review it",
+    ),
+    NotificationEvent.DECISION_RETURNED: EventText(
+        subject="Sent back by the headteacher – {school}",
+        sentence="The headteacher sent back an item of record {reference} at {school}.",
+        action="See what they said",
+    ),
+}

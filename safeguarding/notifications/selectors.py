@@ -1,0 +1,47 @@
+"""Reading notifications and preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+
+from safeguarding.models import User
+from safeguarding.notifications.events import NotificationEvent
+from safeguarding.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+)
+
+
+def deliveries_for(user_ids: Sequence[int], event: str) -> dict[int, str]:
+    """How each of `user_ids` chose to hear of `event`; absent: at once."""
+    return dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, event=event).values_list(
+            "user_id", "delivery"
+        )
+    )
+
+
+def preferences_of(user: User) -> dict[str, str]:
+    """Every event with how `user` hears of it, for their account page."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+    return {event: chosen.get(event, Delivery.IMMEDIATE) for event in NotificationEvent.values}
+
+
+def digest_recipients() -> QuerySet[User]:
+    """People with notifications waiting for their daily summary."""
+    return User.objects.filter(
+        notifications__status=NotificationStatus.WAITING,
+        notifications__delivery=Delivery.DIGEST,
+    ).distinct()
+
+
+def already_notified(*, event: str, key: str, since: object | None) -> bool:
+    """Whether anyone was told of `event` about `key` (after `since`, if given)."""
+    found = Notification.objects.filter(event=event, key=key)
+    if since is not None:
+        found = found.filter(created_at__gte=since)
+    return found.exists()
