@@ -9,6 +9,7 @@ that is due and stops when none is left.
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -20,7 +21,15 @@ def use_database_tasks(settings: Any) -> None:
 
 
 def run_worker(worker_id: str = "test-worker") -> None:
-    Worker(
+    """The worker's loop, in this process and the test's transaction. Between tasks the
+    worker closes a connection it finds inside a transaction, as a request would; here
+    that transaction is the test's, so that step is left out."""
+    with mock.patch(f"{Worker.__module__}.close_old_connections"):
+        _worker(worker_id).run()
+
+
+def _worker(worker_id: str) -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -29,4 +38,4 @@ def run_worker(worker_id: str = "test-worker") -> None:
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
-    ).run()
+    )

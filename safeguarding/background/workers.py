@@ -83,7 +83,10 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         interval = lost_after().total_seconds() / 4
         while True:
-            self.beat_once()
+            try:
+                self.beat_once()
+            finally:
+                connections.close_all()  # this thread's own: nothing else would close them
             if self.stopped.wait(interval):
                 return
 
@@ -95,8 +98,6 @@ class Heartbeat(threading.Thread):
             lost_tasks_requeue(now=now)
         except DatabaseError:
             logger.exception("Worker %s could not record its heartbeat.", self.worker_id)
-        finally:
-            connections.close_all()
 
     def stop(self) -> None:
         self.stopped.set()

@@ -127,7 +127,10 @@ def test_a_failure_that_may_pass_is_tried_again_later(
 
 
 def test_a_pack_failing_on_every_try_is_failed_with_the_reason_on_its_page(
-    client: Any, people: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    client: Any,
+    people: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     renderer = Flaky(*[OSError("No space left on device")] * MAX_TRIES)
     monkeypatch.setattr(pack_services, "pack_pdf", renderer)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,7 +110,8 @@ def test_asking_for_a_pack_makes_it_after_the_commit_and_offers_the_download(
     date_from, date_to = span()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(new_url(named.school), form_data(date_from, date_to))
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the pack's task, then (from it) the email saying it is ready
+    assert [m.to for m in mail.outbox] == [[named.head.email]]
     export = Export.objects.get()
     assert response.status_code == 302 and response["Location"] == detail_url(export)
     assert (export.requested_by, export.status) == (named.head, ExportStatus.READY)

@@ -47,13 +47,6 @@ from tests.factories import PASSWORD, IncidentFactory, InvolvementFactory, UserF
 # --- Fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def incident(people) -> Incident:
-    incident = IncidentFactory(school=people.school, status=IncidentStatus.AWAITING_REVIEW)
-    InvolvementFactory(incident=incident)
-    return incident
-
-
 def decide(people, incident: Incident, outcome: str = DecisionOutcome.MANAGE_IN_SCHOOL) -> Decision:
     incident.refresh_from_db()
     return initial_review_record(
