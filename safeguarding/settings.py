@@ -26,17 +26,19 @@ if DEBUG or TESTING:
     SECRET_KEY = env_str("SECRET_KEY", default="django-insecure-development-only-key")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     # Where the site is served: every link in an email starts with it.
-    SITE_URL = env_str("SITE_URL", default="http://testserver" if TESTING else "http://127.0.0.1:8000")
+    SITE_URL = env_str(
+        "SITE_URL", default="http://testserver" if TESTING else "http://127.0.0.1:8000"
+    )
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="safeguarding@localhost")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
-    SITE_URL = env_str("SITE_URL")
-    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
     if not ALLOWED_HOSTS:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("Set the environment variable ALLOWED_HOSTS.")
+    SITE_URL = env_str("SITE_URL")
+    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 
 INSTALLED_APPS = [
     "safeguarding.admin_site.SuperuserAdminConfig",
@@ -54,12 +56,13 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "simple_history",
-    "django_tasks",
-    "django_tasks_db",
     "safeguarding",
     "incidents",
     "referrals",
     "demo",
+    # After safeguarding, whose `db_worker` command adds a heartbeat to theirs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +297,20 @@ LOGGING = {
     # WeasyPrint reports every layout step at INFO: only its warnings are worth a line.
     "loggers": {"weasyprint": {"level": "WARNING"}},
 }
+
+# Health checks: /health/ (safeguarding.health, docs/deployment.md#health-checks) answers
+# 503 when a task has waited longer than this to run: no worker, or too few.
+TASK_QUEUE_STALE_SECONDS = env_int("TASK_QUEUE_STALE_SECONDS", 600)
+# A load balancer probes the process over plain HTTP; the page holds nothing private, so
+# it is not redirected to HTTPS (paths as SecurityMiddleware matches them, without the /).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Error reporting to Sentry, only when SENTRY_DSN is set and never from the tests; what a
+# report may carry is in safeguarding/error_reporting.py (docs/deployment.md#error-reporting).
+SENTRY_DSN = env_str("SENTRY_DSN", default="")
+if SENTRY_DSN and not TESTING:
+    from safeguarding.error_reporting import init_error_reporting
+
+    init_error_reporting(
+        dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", default="production")
+    )

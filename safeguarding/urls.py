@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
 from safeguarding.accounts.forms import EmailAuthenticationForm
+from safeguarding.health import HealthView
 
 urlpatterns = [
     path(
@@ -21,4 +22,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
 ]

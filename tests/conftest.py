@@ -10,9 +10,13 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# Imported for its side effect too: the receiver that marks the password as just typed
-# at sign-in, which `force_login` relies on before any request has loaded the middleware.
-from safeguarding import two_factor  # noqa: F401
+# two_factor is imported for its side effect too: the receiver that marks the password as
+# just typed at sign-in, which `force_login` relies on before any request has loaded the
+# middleware.
+from safeguarding import (
+    system_packages,
+    two_factor,  # noqa: F401
+)
 from safeguarding.models import Role, School, User
 from safeguarding.services import membership_grant
 from tests.factories import SchoolFactory, TrustFactory, UserFactory
@@ -92,6 +96,19 @@ def people(db: None) -> People:
         ),
         nobody=UserFactory(email="nobody@riverside.example", full_name="No Role"),
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop the run before any test when a system package is missing (Chromium, poppler,
+    Pango, the fonts, Node), with the one line that names it and the command installing
+    it: the browser and PDF tests must fail, never pass by skipping, or be lost among
+    errors about a browser that say nothing of what to install. Checked once, in the
+    controller of an xdist run, not again in each worker."""
+    if hasattr(config, "workerinput"):
+        return
+    absent = system_packages.missing()
+    if absent:
+        raise pytest.UsageError(system_packages.advice(absent))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -248,6 +248,10 @@ RULES: dict[str, Rule] = {
         post={**LOGIN, **MANAGERS, "head": 403, "trust_lead": 403, **NOT_FOUND},
     ),
     "account:details": Rule(get={**LOGIN, **SIGNED_IN}, post={**LOGIN, **SIGNED_IN}),
+    # An empty POST is a form with every choice missing: 400, each field named.
+    "account:notifications": Rule(get={**LOGIN, **SIGNED_IN}, post={**only(400), **LOGIN}),
+    # For load balancers and monitors: no sign-in, nothing sensitive, GET only.
+    "health": Rule(get=only(200), post=only(405)),
     "closure:reopen": Rule(
         kwargs=lambda ctx: {"incident_id": ctx.incident.pk},
         missing=lambda ctx: {"incident_id": 999_999},

@@ -65,9 +65,7 @@ def test_deploy_checks_are_clean_with_production_settings():
 
 def test_production_refuses_to_start_without_the_site_address():
     """Links in emails are built from SITE_URL; a guessed one would send staff elsewhere."""
-    result = run_django(
-        ["check"], SECRET_KEY="x" * 60, ALLOWED_HOSTS="records.example.org"
-    )
+    result = run_django(["check"], SECRET_KEY="x" * 60, ALLOWED_HOSTS="records.example.org")
     assert result.returncode != 0
     assert "Set the environment variable SITE_URL" in result.stderr
 
