@@ -35,8 +35,9 @@ $(CSS): $(STAMP_JS) static/scss/app.scss
 run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --url http://$(HOST):$(PORT)/
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	DJANGO_DEBUG=true SITE_URL=http://$(HOST):$(PORT) RUN_ADDRESS=$(HOST):$(PORT) \
+		$(BIN)/honcho --procfile Procfile.dev start
 
 # The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
 # Then the tests of the pure triage rules run again under coverage: the modules of
