@@ -11,6 +11,8 @@ A single record is rendered while the person waits and is not stored.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -34,8 +36,10 @@ def export_file_name(incident: Incident, *, redacted: bool) -> str:
 
 
 def export_detail(export: Export) -> str:
-    """The access log's words for an export: its id and its options."""
-    return f"Export {export.id}; {'redacted' if export.redacted else 'full'}"
+    """The access log's words for an export: its id, its options and the file's digest."""
+    return (
+        f"Export {export.id}; {'redacted' if export.redacted else 'full'}; SHA-256 {export.sha256}"
+    )
 
 
 @transaction.atomic
@@ -49,20 +53,18 @@ def incident_export(*, actor: User, incident: Incident, redacted: bool) -> tuple
     ):
         raise PermissionDenied("You may not export this incident.")
     now = timezone.now()
-    export = save_audited(
-        Export(
-            kind=ExportKind.INCIDENT,
-            school=incident.school,
-            incident=incident,
-            requested_by=actor,
-            redacted=redacted,
-            status=ExportStatus.READY,
-            done=1,
-            total=1,
-            file_name=export_file_name(incident, redacted=redacted),
-            finished_at=now,
-        ),
-        actor=actor,
+    # Saved once the PDF is made, which prints the row's id, so the row holds its digest.
+    export = Export(
+        kind=ExportKind.INCIDENT,
+        school=incident.school,
+        incident=incident,
+        requested_by=actor,
+        redacted=redacted,
+        status=ExportStatus.READY,
+        done=1,
+        total=1,
+        file_name=export_file_name(incident, redacted=redacted),
+        finished_at=now,
     )
     redactor = Redactor.for_incident(incident) if redacted else Redactor.none()
     exported_by = redactor.person(actor)
@@ -78,6 +80,8 @@ def incident_export(*, actor: User, incident: Incident, redacted: bool) -> tuple
         title=f"{incident.reference}: incident record ({MARKING})",
         author=f"{incident.school.name}, exported by {exported_by}",
     )
+    export.sha256 = hashlib.sha256(data).hexdigest()
+    save_audited(export, actor=actor)
     access_record(
         user=actor, incident=incident, action=AccessAction.EXPORTED, detail=export_detail(export)
     )

@@ -245,6 +245,12 @@ class Export(models.Model):
     file_name = models.CharField(max_length=200, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The SHA-256 of the PDF handed out: `manage.py verify_export` checks a file.",
+    )
 
     history = HistoricalRecords(bases=[ChainedHistory])
 
@@ -266,7 +272,12 @@ class Export(models.Model):
                 | (Q(date_from__isnull=False) & Q(date_to__isnull=False)),
                 name="export_pack_has_a_date_range",
             ),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="export_sha256_is_hex",
+            ),
         ]
+        indexes = [models.Index(fields=["sha256"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.id}"

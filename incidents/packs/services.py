@@ -26,6 +26,7 @@ Each of these saves is its own transaction, so the progress page sees it at once
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -223,6 +224,7 @@ def _generate(export: Export, final: Path, partial: Path) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     partial.write_bytes(data)
     with transaction.atomic():
+        export.sha256 = hashlib.sha256(data).hexdigest()
         detail = export_detail(export)
         for incident in contents.included:
             access_record(
@@ -326,7 +328,10 @@ def school_pack_download(*, actor: User, export: Export) -> Path:
     path = pack_path(export)
     if export.status != ExportStatus.READY or not path.is_file():
         raise FileNotFoundError(path)
-    detail = f"Caseload pack {export.id}; {'redacted' if export.redacted else 'full'}"
+    detail = (
+        f"Caseload pack {export.id}; {'redacted' if export.redacted else 'full'}; "
+        f"SHA-256 {export.sha256}"
+    )
     for entry in pack_manifest(export).select_related("incident").order_by("pk"):
         access_record(
             user=actor, incident=entry.incident, action=AccessAction.DOWNLOADED, detail=detail

@@ -6,6 +6,7 @@ pdftotext, as an inspector's tools would."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import time
@@ -413,8 +414,8 @@ def test_a_pupil_sharing_a_name_with_staff_is_named_by_initials(people, named):
 # --- Logging -------------------------------------------------------------------------------
 
 
-def test_each_export_is_logged_with_the_id_the_pdf_carries(full, incident, named):
-    export, _, text = full
+def test_each_export_is_logged_with_the_id_the_pdf_carries_and_its_digest(full, incident, named):
+    export, data, text = full
     export.refresh_from_db()
     assert (export.kind, export.incident, export.requested_by, export.redacted) == (
         "incident",
@@ -426,7 +427,8 @@ def test_each_export_is_logged_with_the_id_the_pdf_carries(full, incident, named
     assert export.history.count() == 1
     entry = AccessLogEntry.objects.get(incident=incident, action=AccessAction.EXPORTED)
     assert entry.user == named.dsl
-    assert entry.detail == f"Export {export.id}; full"
+    assert export.sha256 == hashlib.sha256(data).hexdigest()
+    assert entry.detail == f"Export {export.id}; full; SHA-256 {export.sha256}"
     assert str(export.id) in text
 
 

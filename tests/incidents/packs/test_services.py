@@ -40,7 +40,8 @@ def test_the_pack_is_logged_and_each_record_names_it(
     assert verify_history(Export.history.model).problems == []  # every change has its row
     entries = AccessLogEntry.objects.filter(action=AccessAction.EXPORTED)
     assert {(entry.incident_id, entry.user_id, entry.detail) for entry in entries} == {
-        (incident.pk, named.dsl.pk, f"Export {export.id}; full") for incident in caseload.included
+        (incident.pk, named.dsl.pk, f"Export {export.id}; full; SHA-256 {export.sha256}")
+        for incident in caseload.included
     }
     assert data.startswith(b"%PDF-") and str(export.id) in text
     assert list(pack_path(export).parent.iterdir()) == [pack_path(export)]  # no partial file

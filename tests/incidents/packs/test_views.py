@@ -80,7 +80,7 @@ def ready_pack(people: Any, who: str = "dsl", incidents: list[Incident] | None =
             user=export.requested_by,
             incident=incident,
             action=AccessAction.EXPORTED,
-            detail=f"Export {export.id}; full",
+            detail=f"Export {export.id}; full; SHA-256 {export.sha256}",
         )
     export.status, export.done, export.finished_at = (
         ExportStatus.READY,
@@ -131,7 +131,7 @@ def test_asking_for_a_pack_makes_it_after_the_commit_and_offers_the_download(
     assert incident.reference in pdf_text(data, tmp_path)
     downloaded = AccessLogEntry.objects.get(action=AccessAction.DOWNLOADED)
     assert (downloaded.incident, downloaded.user) == (incident, named.head)
-    assert downloaded.detail == f"Caseload pack {export.id}; full"
+    assert downloaded.detail == f"Caseload pack {export.id}; full; SHA-256 {export.sha256}"
 
 
 def test_the_pack_is_made_only_once_the_request_commits(
