@@ -30,11 +30,12 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.transport import Transport
 
+from safeguarding.no_delete import guarded_models
+
 if TYPE_CHECKING:
     from sentry_sdk._types import DataCollectionUserOptions, Event, Hint
 
 REMOVED = "[removed]"
-DOMAIN_APPS = ("safeguarding", "incidents", "referrals")
 # Names that carry a person's details in other code (Django's user, the SDK's own user
 # fields), scrubbed as well as the project's field names.
 PERSONAL_KEYS = frozenset({"first_name", "last_name", "username", "email", "ip_address"})
@@ -169,9 +170,4 @@ def _sensitive_keys() -> frozenset[str]:
 
 @cache
 def _domain_field_names() -> frozenset[str]:
-    return frozenset(
-        field.name
-        for label in DOMAIN_APPS
-        for model in apps.get_app_config(label).get_models()
-        for field in model._meta.get_fields()
-    )
+    return frozenset(field.name for model in guarded_models() for field in model._meta.get_fields())

@@ -35,11 +35,10 @@ def export_file_name(incident: Incident, *, redacted: bool) -> str:
     return f"{incident.reference}{'-redacted' if redacted else ''}.pdf"
 
 
-def export_detail(export: Export) -> str:
+def export_detail(export: Export, *, label: str = "Export") -> str:
     """The access log's words for an export: its id, its options and the file's digest."""
-    return (
-        f"Export {export.id}; {'redacted' if export.redacted else 'full'}; SHA-256 {export.sha256}"
-    )
+    version = "redacted" if export.redacted else "full"
+    return f"{label} {export.id}; {version}; SHA-256 {export.sha256}"
 
 
 @transaction.atomic

@@ -328,10 +328,7 @@ def school_pack_download(*, actor: User, export: Export) -> Path:
     path = pack_path(export)
     if export.status != ExportStatus.READY or not path.is_file():
         raise FileNotFoundError(path)
-    detail = (
-        f"Caseload pack {export.id}; {'redacted' if export.redacted else 'full'}; "
-        f"SHA-256 {export.sha256}"
-    )
+    detail = export_detail(export, label="Caseload pack")
     for entry in pack_manifest(export).select_related("incident").order_by("pk"):
         access_record(
             user=actor, incident=entry.incident, action=AccessAction.DOWNLOADED, detail=detail

@@ -11,6 +11,7 @@ sent to the school's headteachers and acting headteachers, once.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -21,7 +22,7 @@ from incidents.models import Incident
 from incidents.signoff.items import ALL_PARTS, ItemState, sign_off_items
 from safeguarding.access import school_members_with
 from safeguarding.notifications.events import NotificationEvent
-from safeguarding.notifications.selectors import already_notified
+from safeguarding.notifications.selectors import last_notified
 from safeguarding.notifications.services import notify
 from safeguarding.roles import SIGN_OFF
 
@@ -31,20 +32,24 @@ def item_key(incident_id: int, kind: str, subject_id: int) -> str:
 
 
 def signoff_waiting_notify(*, incident_id: int) -> None:
-    """Tell the headteachers of each item of the incident newly waiting for them."""
+    """Tell the headteachers of each item of the incident newly waiting for them: not
+    told of since its last sign-off or return (ever, for a new item)."""
     incident = Incident.objects.select_related("school").filter(pk=incident_id).first()
     if incident is None:
         return
-    signers = None
-    for item in sign_off_items([incident]):
-        if item.state != ItemState.AWAITING:
-            continue
-        key = item_key(incident.pk, item.kind, item.subject_id)
+    waiting = {
+        item_key(incident.pk, item.kind, item.subject_id): item
+        for item in sign_off_items([incident])
+        if item.state == ItemState.AWAITING
+    }
+    if not waiting:
+        return
+    told = last_notified(event=NotificationEvent.SIGNOFF_WAITING, keys=list(waiting))
+    signers = list(school_members_with(incident.school, SIGN_OFF))
+    for key, item in waiting.items():
         since = item.sign_offs[-1].signed_at if item.sign_offs else None
-        if already_notified(event=NotificationEvent.SIGNOFF_WAITING, key=key, since=since):
+        if key in told and (since is None or told[key] >= since):
             continue
-        if signers is None:
-            signers = list(school_members_with(incident.school, SIGN_OFF))
         notify(
             event=NotificationEvent.SIGNOFF_WAITING,
             school=incident.school,
@@ -64,10 +69,13 @@ def signoff_waiting_notify(*, incident_id: int) -> None:
 
 
 def _record_saved(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
+    """Look at the incident's items once its transaction commits. A transaction that saves
+    several parts looks several times; each look after the first finds every item told of
+    and sends nothing."""
     if raw:  # a fixture being loaded
         return
     incident_id = instance.pk if isinstance(instance, Incident) else instance.incident_id
-    transaction.on_commit(lambda: signoff_waiting_notify(incident_id=incident_id))
+    transaction.on_commit(partial(signoff_waiting_notify, incident_id=incident_id))
 
 
 def connect() -> None:

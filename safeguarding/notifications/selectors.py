@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from safeguarding.models import User
 from safeguarding.notifications.events import NotificationEvent
@@ -39,9 +40,11 @@ def digest_recipients() -> QuerySet[User]:
     ).distinct()
 
 
-def already_notified(*, event: str, key: str, since: object | None) -> bool:
-    """Whether anyone was told of `event` about `key` (after `since`, if given)."""
-    found = Notification.objects.filter(event=event, key=key)
-    if since is not None:
-        found = found.filter(created_at__gte=since)
-    return found.exists()
+def last_notified(*, event: str, keys: Sequence[str]) -> dict[str, dt.datetime]:
+    """When people were last told of `event` about each of `keys` (absent: never)."""
+    return dict(
+        Notification.objects.filter(event=event, key__in=keys)
+        .values("key")
+        .annotate(last=Max("created_at"))
+        .values_list("key", "last")
+    )

@@ -108,7 +108,6 @@ def compose(recipient: User, notifications: Sequence[Notification]) -> EmailMult
     """The email telling `recipient` of `notifications`: one event, or a day's summary."""
     lines = _lines(notifications)
     context: Mapping[str, Any] = {
-        "recipient": recipient,
         "lines": lines,
         "digest": len(lines) > 1 or notifications[0].delivery == Delivery.DIGEST,
         "preferences_url": absolute(reverse("account:notifications")),

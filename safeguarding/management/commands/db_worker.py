@@ -13,6 +13,7 @@ the code and the child that works. Only the child beats, under the id it claims 
 from __future__ import annotations
 
 import os
+from functools import partial
 from typing import Any
 
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
@@ -25,12 +26,15 @@ class Command(LibraryWorkerCommand):
     help = "Run a background worker: it runs queued tasks and says it is alive."
 
     def handle(self, *args: Any, reload: bool, batch: bool, worker_id: str, **options: Any) -> None:
-        watcher = reload and not batch and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
-        heartbeat = None if watcher else Heartbeat(worker_id)
-        if heartbeat is not None:
-            heartbeat.start()
+        run = partial(
+            super().handle, *args, reload=reload, batch=batch, worker_id=worker_id, **options
+        )
+        if reload and not batch and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            run()  # the parent that only watches the code: it runs no task
+            return
+        heartbeat = Heartbeat(worker_id)
+        heartbeat.start()
         try:
-            super().handle(*args, reload=reload, batch=batch, worker_id=worker_id, **options)
+            run()
         finally:
-            if heartbeat is not None:
-                heartbeat.stop()
+            heartbeat.stop()
