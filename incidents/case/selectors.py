@@ -36,7 +36,7 @@ from incidents.people.selectors import ROLE_LABELS
 from incidents.risk import selectors as risk_selectors
 from incidents.signoff.items import ItemState, sign_off_items
 from incidents.takedown import selectors as takedown_selectors
-from incidents.timeline import TimelineEntry, creators_of
+from incidents.timeline import TimelineEntry, collapse_repeats, creators_of
 from incidents.triage.selectors import triage_outcome_label
 from incidents.viewing import selectors as viewing_selectors
 from referrals import selectors as referral_selectors
@@ -172,11 +172,14 @@ def pupil_chronology(user: User, pupil: Pupil) -> list[PupilIncident]:
 
 
 def incident_timeline(incident: Incident) -> list[TimelineEntry]:
-    """Every entry of the record, oldest first, in a fixed number of queries."""
+    """Every entry of the record, oldest first (by when it happened, then when it was
+    recorded), in a fixed number of queries; identical system entries in a row, such as
+    the same triage outcome worked out again after each change of facts, are one entry
+    with a count (`incidents.timeline.collapse_repeats`)."""
     entries = _record_entries(incident)
     for builder in TIMELINE_BUILDERS:
         entries.extend(builder(incident))
-    return sorted(entries, key=lambda entry: (entry.when, entry.recorded_at))
+    return collapse_repeats(sorted(entries, key=lambda entry: (entry.when, entry.recorded_at)))
 
 
 def _record_entries(incident: Incident) -> list[TimelineEntry]:

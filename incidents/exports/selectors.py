@@ -11,6 +11,16 @@ section, plus the sign-offs with their digests and the audit trail.
 everything into plain text through a `Redactor`, so a redacted export cannot leak a
 name through a `User` or `Pupil` printed by the template: the template only ever sees
 strings, dates and numbers.
+
+The chronology is the incident page's own (`incident_timeline`), collapsed the same way
+on purpose (issue 17 item 6): a run of identical system entries, the same triage outcome
+worked out again after each change of facts, prints as one line with how many times and
+the first and last time. A formal record may do that because nothing is lost: only
+entries the system wrote are collapsed (`incidents.timeline.SYSTEM_KINDS`), never one a
+person recorded, and the appendix lists every assessment stored, from the audit trail.
+A second, uncollapsed chronology would make the record longer without telling an
+inspector anything more, and the page and the PDF would read differently. The themed
+sections hold no system entries, so they are the same either way.
 """
 
 from __future__ import annotations
