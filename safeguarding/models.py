@@ -135,6 +135,16 @@ class TriagePreset(models.TextChoices):
 _URN_ENGLAND = re.compile(r"^\d{6}$")
 _SCHOOL_CODE = re.compile(r"^[A-Z0-9]{4,12}$")
 _PREFIX = re.compile(r"^[A-Z]{2,5}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}$")
+CONCERN_MINUTES_MIN = 5
+CONCERN_MINUTES_MAX = 600
+
+
+def validate_phone(value: str) -> None:
+    if not _PHONE.match(value.strip()):
+        raise ValidationError(
+            "Enter a phone number in digits, for example 0161 496 0123.", code="invalid_phone"
+        )
 
 
 class School(models.Model):
@@ -183,6 +193,37 @@ class School(models.Model):
             "headteacher (002 §5.1, §7.0); a school may add decisions to refer."
         ),
     )
+    # Who staff tell, and how fast, when they report a concern (docs/concerns.md).
+    dsl_contact_name = models.CharField(
+        "who staff should tell",
+        max_length=150,
+        blank=True,
+        help_text=(
+            "Shown to every member of staff before they report a concern, for example "
+            "'Ms Okafor (DSL) or Mr Reid (deputy DSL)'. Left blank, the school's DSLs are named."
+        ),
+    )
+    dsl_contact_phone = models.CharField(
+        "phone number for the DSL",
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text="The number staff ring to tell the DSL at once, for example 0161 496 0123.",
+    )
+    concern_acknowledge_minutes = models.PositiveSmallIntegerField(
+        "minutes of the school day to acknowledge a concern",
+        default=60,
+        validators=[
+            MinValueValidator(CONCERN_MINUTES_MIN),
+            MaxValueValidator(CONCERN_MINUTES_MAX),
+        ],
+        help_text=(
+            "A concern not acknowledged within this many minutes of the school day is "
+            "emailed to the headteacher and shown as overdue."
+        ),
+    )
+    school_day_starts = models.TimeField(default=dt.time(8, 30))
+    school_day_ends = models.TimeField(default=dt.time(16, 30))
     # Optimistic concurrency for the policy form (safeguarding.audit.update_audited).
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -203,6 +244,17 @@ class School(models.Model):
                 condition=Q(triage_preset__in=TriagePreset.values),
                 name="school_triage_preset_known",
             ),
+            models.CheckConstraint(
+                condition=Q(school_day_ends__gt=models.F("school_day_starts")),
+                name="school_day_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    concern_acknowledge_minutes__gte=CONCERN_MINUTES_MIN,
+                    concern_acknowledge_minutes__lte=CONCERN_MINUTES_MAX,
+                ),
+                name="school_concern_minutes_in_range",
+            ),
         ]
         # Domain actions, granted per school with django-guardian (safeguarding.roles).
         permissions = [
@@ -213,6 +265,7 @@ class School(models.Model):
             ("change_triage_policy", "Change the school's triage preset"),
             ("export_records", "Export records to PDF"),
             ("report_concern", "Report a concern to the DSL"),
+            ("view_concerns", "Read every concern reported in the school"),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +281,12 @@ class School(models.Model):
             raise ValidationError({"urn": "Use 4 to 12 letters or digits."})
         if not _PREFIX.match(self.reference_prefix):
             raise ValidationError({"reference_prefix": "Use 2 to 5 capital letters."})
+        if (
+            self.school_day_starts
+            and self.school_day_ends
+            and self.school_day_ends <= self.school_day_starts
+        ):
+            raise ValidationError({"school_day_ends": "The school day must end after it starts."})
 
     @property
     def staff_may_search_devices(self) -> bool:

@@ -17,6 +17,7 @@ SIGN_OFF = "sign_off"
 CHANGE_TRIAGE_POLICY = "change_triage_policy"
 EXPORT_RECORDS = "export_records"
 REPORT_CONCERN = "report_concern"
+VIEW_CONCERNS = "view_concerns"
 
 HEADTEACHER_PERMISSIONS = frozenset(
     {
@@ -26,15 +27,21 @@ HEADTEACHER_PERMISSIONS = frozenset(
         CHANGE_TRIAGE_POLICY,
         EXPORT_RECORDS,
         REPORT_CONCERN,
+        VIEW_CONCERNS,
     }
+)
+# The school's DSLs read, acknowledge and act on every concern staff report.
+DSL_PERMISSIONS = frozenset(
+    {VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN, VIEW_CONCERNS}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
-    Role.DEPUTY_DSL: frozenset({VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN}),
+    Role.DSL: DSL_PERMISSIONS,
+    Role.DEPUTY_DSL: DSL_PERMISSIONS,
     Role.HEADTEACHER: HEADTEACHER_PERMISSIONS,
     # Named by the school while the headteacher is absent; signs off in their place.
     Role.ACTING_HEADTEACHER: HEADTEACHER_PERMISSIONS,
+    # Staff report concerns and see only the ones they reported (docs/concerns.md).
     Role.STAFF: frozenset({REPORT_CONCERN}),
     Role.TRUST_LEAD: frozenset({VIEW_INCIDENTS, CHANGE_TRIAGE_POLICY, EXPORT_RECORDS}),
 }

@@ -9,6 +9,17 @@ so `from incidents.models import Incident` works wherever it is written and the 
 label and migrations are unchanged.
 """
 
+from incidents.models.concern import (
+    CONCERN_TEXT_MAX,
+    INCIDENT_OUTCOMES,
+    Concern,
+    ConcernAcknowledgement,
+    ConcernEscalation,
+    ConcernNote,
+    ConcernOutcome,
+    ConcernOutcomeKind,
+    ConcernPupil,
+)
 from incidents.models.decisions import (
     ContactMethod,
     Decision,
@@ -60,10 +71,19 @@ from incidents.models.record import (
 
 __all__ = [
     "ADULT_AGE",
+    "CONCERN_TEXT_MAX",
+    "INCIDENT_OUTCOMES",
     "ROLE_FIELDS",
     "AccessAction",
     "AccessLogEntry",
     "CameToLight",
+    "Concern",
+    "ConcernAcknowledgement",
+    "ConcernEscalation",
+    "ConcernNote",
+    "ConcernOutcome",
+    "ConcernOutcomeKind",
+    "ConcernPupil",
     "ContactMethod",
     "Decision",
     "DecisionKind",

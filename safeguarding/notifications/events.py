@@ -17,6 +17,13 @@ class NotificationEvent(models.TextChoices):
     PACK_FAILED = "pack_failed", "A caseload pack you asked for could not be made"
     SIGNOFF_WAITING = "signoff_waiting", "Something is waiting for your sign-off"
     DECISION_RETURNED = "decision_returned", "The headteacher sent something back to you"
+    CONCERN_REPORTED = "concern_reported", "A member of staff reported a concern"
+    CONCERN_OVERDUE = "concern_overdue", "A concern was not acknowledged in time"
+
+
+#: A concern cannot wait for tomorrow's summary: these are always emailed at once, and
+#: the account page does not offer a choice (002 §3.1–§3.2).
+ALWAYS_AT_ONCE = frozenset({NotificationEvent.CONCERN_REPORTED, NotificationEvent.CONCERN_OVERDUE})
 
 
 @dataclass(frozen=True)
@@ -53,5 +60,17 @@ EVENT_TEXT: dict[str, EventText] = {
         subject="Sent back by the headteacher – {school}",
         sentence="The headteacher sent back an item of record {reference} at {school}.",
         action="See what they said",
+    ),
+    NotificationEvent.CONCERN_REPORTED: EventText(
+        subject="New concern reported – {school}",
+        sentence="A member of staff at {school} reported concern {reference}. It is waiting "
+        "for a DSL to acknowledge it.",
+        action="Open the concern",
+    ),
+    NotificationEvent.CONCERN_OVERDUE: EventText(
+        subject="Concern not yet acknowledged – {school}",
+        sentence="Concern {reference} at {school} has not been acknowledged by a DSL within "
+        "the time the school set.",
+        action="Open the concern",
     ),
 }

@@ -8,6 +8,7 @@ from django import forms
 
 from safeguarding.notifications.events import NotificationEvent
 from safeguarding.notifications.models import Delivery
+from safeguarding.notifications.selectors import chosen_events
 
 
 def _lower_first(text: str) -> str:
@@ -19,7 +20,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for event in NotificationEvent:
+        for event in map(NotificationEvent, chosen_events()):
             self.fields[event.value] = forms.ChoiceField(
                 label=event.label,
                 choices=Delivery.choices,
@@ -32,4 +33,4 @@ class PreferencesForm(forms.Form):
 
     @property
     def deliveries(self) -> dict[str, str]:
-        return {event: self.cleaned_data[event] for event in NotificationEvent.values}
+        return {event: self.cleaned_data[event] for event in chosen_events()}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db.models import Max, QuerySet
 
 from safeguarding.models import User
-from safeguarding.notifications.events import NotificationEvent
+from safeguarding.notifications.events import ALWAYS_AT_ONCE, NotificationEvent
 from safeguarding.notifications.models import (
     Delivery,
     Notification,
@@ -17,8 +17,16 @@ from safeguarding.notifications.models import (
 )
 
 
+def chosen_events() -> list[str]:
+    """The events a person chooses how to hear of (the others always come at once)."""
+    return [event for event in NotificationEvent.values if event not in ALWAYS_AT_ONCE]
+
+
 def deliveries_for(user_ids: Sequence[int], event: str) -> dict[int, str]:
-    """How each of `user_ids` chose to hear of `event`; absent: at once."""
+    """How each of `user_ids` chose to hear of `event`; absent, or an event that is
+    always sent at once: at once."""
+    if event in ALWAYS_AT_ONCE:
+        return {}
     return dict(
         NotificationPreference.objects.filter(user_id__in=user_ids, event=event).values_list(
             "user_id", "delivery"
@@ -29,7 +37,7 @@ def deliveries_for(user_ids: Sequence[int], event: str) -> dict[int, str]:
 def preferences_of(user: User) -> dict[str, str]:
     """Every event with how `user` hears of it, for their account page."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
-    return {event: chosen.get(event, Delivery.IMMEDIATE) for event in NotificationEvent.values}
+    return {event: chosen.get(event, Delivery.IMMEDIATE) for event in chosen_events()}
 
 
 def digest_recipients() -> QuerySet[User]:

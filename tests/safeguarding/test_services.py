@@ -18,6 +18,7 @@ ALL_SCHOOL_PERMISSIONS = {
     "change_triage_policy",
     "export_records",
     "report_concern",
+    "view_concerns",
 }
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from safeguarding.notifications.events import NotificationEvent
+from safeguarding.notifications.events import ALWAYS_AT_ONCE, NotificationEvent
 from safeguarding.notifications.models import Delivery, NotificationPreference
-from safeguarding.notifications.selectors import preferences_of
+from safeguarding.notifications.selectors import chosen_events, preferences_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,17 @@ def test_everyone_signed_in_sees_their_choices_at_once_by_default(
     client.force_login(getattr(people, who))
     page = client.get(URL).content.decode()
     for event in NotificationEvent:
-        assert event.label in page
-    assert page.count("checked") == len(NotificationEvent)
+        assert (event.label in page) == (event not in ALWAYS_AT_ONCE)
+    assert page.count("checked") == len(NotificationEvent) - len(ALWAYS_AT_ONCE)
     assert preferences_of(getattr(people, who)) == dict.fromkeys(
-        NotificationEvent.values, Delivery.IMMEDIATE
+        chosen_events(), Delivery.IMMEDIATE
     )
+    assert "are always emailed at once" in " ".join(page.split())
 
 
 def test_choices_are_saved_for_the_signed_in_person_only(client: Any, people: Any) -> None:
     client.force_login(people.head)
-    choices = dict.fromkeys(NotificationEvent.values, Delivery.IMMEDIATE)
+    choices = dict.fromkeys(chosen_events(), Delivery.IMMEDIATE)
     choices[NotificationEvent.SIGNOFF_WAITING] = Delivery.DIGEST
     response = client.post(URL, choices)
     assert response.status_code == 302 and response["Location"] == URL
