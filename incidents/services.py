@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from incidents.models import (
     ROLE_FIELDS,
+    Concern,
     Decision,
     Incident,
     Involvement,
@@ -28,15 +29,14 @@ from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import Pupil, School, User
 
 
-def _next_reference(school: School, year: int) -> str:
-    """The school's next reference for `year`, e.g. RA-2026-0007.
+def next_reference(model: type[Incident | Concern], school: School, prefix: str) -> str:
+    """The school's next reference of `model` starting `prefix`, e.g. RA-2026-0007.
 
-    The caller holds a lock on the school row, so two incidents logged at once cannot
-    draw the same number; the unique constraint is the backstop.
+    The caller holds a lock on the school row, so two records made at once cannot draw
+    the same number; the model's unique constraint is the backstop.
     """
-    prefix = f"{school.reference_prefix}-{year}-"
     last = (
-        Incident.objects.filter(school=school, reference__startswith=prefix)
+        model.objects.filter(school=school, reference__startswith=prefix)
         .order_by("-reference")
         .values_list("reference", flat=True)
         .first()
@@ -60,7 +60,11 @@ def incident_create(
     locked_school = School.objects.select_for_update().get(pk=school.pk)
     incident = Incident(
         school=locked_school,
-        reference=_next_reference(locked_school, timezone.localdate().year),
+        reference=next_reference(
+            Incident,
+            locked_school,
+            f"{locked_school.reference_prefix}-{timezone.localdate().year}-",
+        ),
         came_to_light_how=came_to_light_how,
         came_to_light_at=came_to_light_at,
         narrative=narrative,

@@ -14,6 +14,7 @@ from incidents.restricted import urls as restricted_urls
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("", include(([*policy_urls.urlpatterns, *restricted_urls.urlpatterns], "incidents"))),
+    path("", include("incidents.concerns.urls")),
     path("", include("incidents.documents.urls")),
     path("", include("incidents.logging.urls")),
     path("", include("incidents.case.urls")),

@@ -335,3 +335,65 @@ def test_sign_off_and_correction_forms(client, people, url_name, who, data):
     if response.status_code != 302:
         assert (SignOff.objects.count(), Decision.history.count()) == before
     assert_escaped(response)
+
+
+def concern_counts() -> dict[str, int]:
+    from incidents.models import Concern, ConcernNote, ConcernOutcome
+
+    return {
+        "concerns": Concern.objects.count(),
+        "notes": ConcernNote.objects.count(),
+        "outcomes": ConcernOutcome.objects.count(),
+        "school changes": School.history.count(),
+    }
+
+
+CONCERN_PAGES = [
+    ("concerns:report", "school", "staff"),
+    ("concerns:settings", "school", "dsl"),
+    ("concerns:detail", "concern", "staff"),  # the note form, posted to concerns:note
+    ("concerns:add_to_incident", "concern", "dsl"),
+    ("concerns:detail", "concern", "dsl"),  # the "handled elsewhere" form
+]
+
+
+@pytest.mark.parametrize(("url_name", "target", "who"), CONCERN_PAGES)
+@HYPOTHESIS
+@given(data=st.data())
+def test_concern_forms(client, people, url_name, target, who, data):
+    import datetime as dt
+
+    from incidents.concerns.services import concern_acknowledge, concern_report
+    from tests.factories import PupilFactory
+
+    pupil = PupilFactory(school=people.school)
+    IncidentFactory(school=people.school, status="awaiting_review")
+    concern = concern_report(
+        actor=people.staff,
+        school=people.school,
+        pupils=[pupil],
+        unnamed_pupils="",
+        happened_at=timezone.now() - dt.timedelta(minutes=5),
+        account="Seen at break.",
+    )
+    concern_acknowledge(actor=people.dsl, concern=concern)
+    obj = people.school if target == "school" else concern
+    client.force_login(getattr(people, who))
+    page = client.get(reverse(url_name, args=[obj.pk])).content.decode()
+    forms = re.findall(r'<form method="post"\s+action="([^"]+)"(.*?)</form>', page, re.S)
+    posts = [(action, form_field_names(body)) for action, body in forms if "logout" not in action]
+    assert posts, f"no form found on {url_name}"
+    for action, names in posts:
+        if "acknowledge" in action:  # a button with no fields
+            continue
+        posted = {
+            name: data.draw(st.one_of(hostile, st.integers().map(str)), label=f"{action} {name}")
+            for name in names
+            if name != "search"  # the search button only re-shows the form
+        }
+        before = concern_counts()
+        response = client.post(action, posted)
+        assert response.status_code in (200, 302)
+        if response.status_code != 302:
+            assert concern_counts() == before  # refused: nothing stored
+        assert_escaped(response)

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from incidents.concerns.services import concern_report
 from incidents.documents.services import document_upload
 from incidents.models import (
     ContactMethod,
@@ -69,8 +70,70 @@ def only(methods_status: int, **overrides: int | str) -> dict[str, int | str]:
     return {**dict.fromkeys(WHO, methods_status), **overrides}
 
 
+SCHOOL = {
+    "kwargs": lambda ctx: {"school_id": ctx.school.pk},
+    "missing": lambda ctx: {"school_id": 999_999},
+}
+CONCERN = {
+    "kwargs": lambda ctx: {"concern_id": ctx.concern.pk},
+    "missing": lambda ctx: {"concern_id": 999_999},
+}
+# The school's DSLs, deputies and headteacher read concerns; staff only their own (the
+# `staff` person reported ctx.concern); a trust lead gets counts only, on the home page.
+CONCERN_READERS = {"dsl": 200, "deputy": 200, "head": 200}
+NOT_CONCERN_READERS = {"staff": 404, "trust_lead": 404, "other_dsl": 404, "nobody": 404}
+CONCERN_ACTORS_ONLY = {
+    "head": 403,
+    "staff": 403,
+    "trust_lead": 404,
+    "other_dsl": 404,
+    "nobody": 404,
+}
+
 RULES: dict[str, Rule] = {
-    "home": Rule(get={**LOGIN, **SIGNED_IN}, post=only(405)),
+    "concerns:report": Rule(
+        **SCHOOL,
+        get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS, "staff": 200},
+        post={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS, "staff": 200},
+    ),
+    "concerns:list": Rule(
+        **SCHOOL, get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS}, post=only(405)
+    ),
+    "concerns:settings": Rule(
+        **SCHOOL,
+        get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS},
+        post={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS},
+    ),
+    "concerns:mine": Rule(get={**LOGIN, **SIGNED_IN}, post=only(405)),
+    "concerns:detail": Rule(
+        **CONCERN,
+        get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS, "staff": 200},
+        post=only(405),
+    ),
+    "concerns:note": Rule(
+        **CONCERN,
+        get=only(405),
+        post={**LOGIN, "dsl": 403, "deputy": 403, "head": 403, **NOT_CONCERN_READERS, "staff": 200},
+    ),
+    "concerns:acknowledge": Rule(
+        **CONCERN, get=only(405), post={**LOGIN, "dsl": 302, "deputy": 302, **CONCERN_ACTORS_ONLY}
+    ),
+    # An empty form is a valid choice here: no pupil given a role yet.
+    "concerns:open_incident": Rule(
+        **CONCERN,
+        get={**LOGIN, **MANAGERS, **CONCERN_ACTORS_ONLY},
+        post={**LOGIN, "dsl": 302, "deputy": 302, **CONCERN_ACTORS_ONLY},
+    ),
+    "concerns:add_to_incident": Rule(
+        **CONCERN,
+        get={**LOGIN, **MANAGERS, **CONCERN_ACTORS_ONLY},
+        post={**LOGIN, **MANAGERS, **CONCERN_ACTORS_ONLY},
+    ),
+    "concerns:wider_procedures": Rule(
+        **CONCERN, get=only(405), post={**LOGIN, **MANAGERS, **CONCERN_ACTORS_ONLY}
+    ),
+    # A member of staff with no other role goes straight to "Report a concern".
+    "home": Rule(get={**LOGIN, **SIGNED_IN, "staff": 302}, post=only(405)),
     "login": Rule(
         get=only(302, anonymous=200),  # signed-in people are sent on home
         post=only(302, anonymous=200),  # anonymous: empty form, errors shown
@@ -382,6 +445,7 @@ class Context:
     agency_contact: Any
     referral: Any
     decision: Any
+    concern: Any
 
 
 @pytest.fixture
@@ -440,6 +504,14 @@ def ctx(people, settings, tmp_path):
                 decided_by=people.dsl,
             ),
             actor=people.dsl,
+        ),
+        concern_report(
+            actor=people.staff,
+            school=people.school,
+            pupils=[pupil],
+            unnamed_pupils="",
+            happened_at=timezone.now() - dt.timedelta(minutes=5),
+            account="Seen passing a phone round.",
         ),
     )
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.access import incidents_for_user
+from incidents.concerns import selectors as concern_selectors
 from incidents.devices import selectors as device_selectors
 from incidents.interviews import selectors as interview_selectors
 from incidents.models import (
@@ -378,6 +379,7 @@ def _closure_entries(incident: Incident) -> list[TimelineEntry]:
 #: Builders of the other parts of the record, each `(incident) -> list[TimelineEntry]`.
 TIMELINE_BUILDERS: list[Callable[[Incident], list[TimelineEntry]]] = [
     _closure_entries,
+    concern_selectors.timeline_entries,
     risk_selectors.timeline_entries,
     viewing_selectors.timeline_entries,
     device_selectors.timeline_entries,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,6 +20,7 @@ from incidents.case.selectors import (
     open_cases_for_user,
     pupil_chronology,
 )
+from incidents.concerns.selectors import concern_counts, waiting_for_user
 from incidents.models import AccessAction, IncidentStatus
 from incidents.people.selectors import people_involved, pupil_flags
 from incidents.signoff.items import sign_off_items
@@ -34,7 +35,14 @@ from safeguarding.access import (
     schools_for_user,
 )
 from safeguarding.models import User
-from safeguarding.roles import EXPORT_RECORDS, MANAGE_INCIDENTS, SIGN_OFF, VIEW_INCIDENTS
+from safeguarding.roles import (
+    EXPORT_RECORDS,
+    MANAGE_INCIDENTS,
+    REPORT_CONCERN,
+    SIGN_OFF,
+    VIEW_CONCERNS,
+    VIEW_INCIDENTS,
+)
 
 SEARCH_RESULTS = 50
 
@@ -42,22 +50,36 @@ SEARCH_RESULTS = 50
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's dashboard: their schools and role in each, the open
-    incidents of every school they read with what is overdue, and a pupil search across
-    those schools leading to a pupil's chronology (issue 5 item 1)."""
+    """The signed-in person's dashboard. First, "Report a concern" for every school where
+    they may (002 §3.2); a member of staff with no other role in one school goes straight
+    to that page. Then the concerns waiting for a DSL, oldest first (counts only for a
+    trust lead), their schools and role in each, the open incidents of every school they
+    read with what is overdue, and a pupil search leading to a pupil's chronology."""
     user: User = request.user  # type: ignore[assignment]
+    reporting = list(schools_for_user(user, REPORT_CONCERN))
+    readable = set(schools_for_user(user, VIEW_INCIDENTS).values_list("pk", flat=True))
+    reads_concerns = schools_for_user(user, VIEW_CONCERNS).exists()
+    if len(reporting) == 1 and not readable and not reads_concerns:
+        return redirect("concerns:report", school_id=reporting[0].pk)
     query = request.GET.get("q", "").strip()[:100]
     pupils = None
     if query:
         found = pupil_search(pupils_for_user(user), query).select_related("school")
         pupils = list(found[:SEARCH_RESULTS])
-    readable = set(schools_for_user(user, VIEW_INCIDENTS).values_list("pk", flat=True))
+    waiting = waiting_for_user(user) if reads_concerns else []
     return render(
         request,
         "safeguarding/home.html",
         {
             "memberships": memberships_for_user(user),
+            "reporting_schools": reporting,
             "readable_school_ids": readable,
+            "concern_school_ids": set(
+                schools_for_user(user, VIEW_CONCERNS).values_list("pk", flat=True)
+            ),
+            "waiting_concerns": waiting,
+            "waiting_caption": f"Concerns waiting for a DSL ({len(waiting)}), oldest first",
+            "concern_counts": [] if reads_concerns else concern_counts(user),
             "sign_off_school_ids": set(
                 schools_for_user(user, SIGN_OFF).values_list("pk", flat=True)
             ),
