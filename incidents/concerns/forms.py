@@ -218,7 +218,7 @@ class WiderProceduresForm(forms.Form):
 
 
 class ConcernSettingsForm(VersionedForm, forms.ModelForm):
-    """Who staff tell and how fast the DSL must answer (docs/concerns.md#settings)."""
+    """Who staff tell and how fast the DSL must answer (docs/concerns.md#how-fast-the-dsl-must-answer)."""
 
     class Meta:
         model = School
