@@ -106,13 +106,13 @@ def sign_in(page, live_server, enter_code):
 
     from demo.data import DEMO_PASSWORD
 
-    def as_user(email: str) -> None:
+    def as_user(email: str, *, lands_on: str = "Your schools") -> None:
         page.goto(live_server.url + "/login/")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         if TOTPDevice.objects.filter(user__email=email, confirmed=True).exists():
             enter_code(email)
-        page.get_by_role("heading", name="Your schools").wait_for()
+        page.get_by_role("heading", name=lands_on).wait_for()
 
     return as_user
