@@ -38,7 +38,7 @@ def test_wrong_method_is_405(client, people):
 
 def test_every_page_links_to_your_details(client, people):
     client.force_login(people.staff)
-    assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{URL}"' in client.get(reverse("home"), follow=True).content.decode()
 
 
 @pytest.mark.parametrize("who", ["dsl", "head", "staff", "trust_lead", "nobody"])
