@@ -7,21 +7,31 @@ no incidents yet, its demo cases (`demo.cases`). Rows are looked up by their nat
 first, so a second run adds nothing. Everything is written through the services and
 `save_audited`, as the application writes it, so the demo history rows name the person
 who acted. Keep the order: it fixes the row ids and the incident references.
+
+Everything is dated in the story's order (issue 17 item 6): the trust, schools, staff,
+roles and pupils on the morning of the day before the earliest demo incident (`opened`),
+as if the schools had started using the product then, and each step of each case at its
+own moment (`demo.cast.story_time`). `run` is one transaction, so whatever waits for a commit
+(the sign-off emails of `incidents.signoff.notify`, which queue tasks) runs after the
+last step, at the real time: an email is queued when the seed runs, not weeks ago.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.agencies import SCHOOL_AGENCY_CONTACTS, TRUST_AGENCY_CONTACTS, DemoContact
 from demo.cases import CASES
-from demo.cast import SchoolCast
+from demo.cast import SchoolCast, dated, telling
 from demo.data import (
     DEMO_PASSWORD,
     OPERATOR,
@@ -45,27 +55,31 @@ class Seeder:
     now: dt.datetime
     created: Counter[str] = field(default_factory=Counter)
     operator: User = field(init=False)
+    _setup_reached: dt.datetime | None = field(default=None, init=False)
 
+    @transaction.atomic
     def run(self) -> Counter[str]:
-        self.operator = self._user(OPERATOR.email, OPERATOR.full_name, operator=True)
-        self._authenticator(self.operator)
-        trust = self._trust()
-        trust_lead = self._user(TRUST_LEAD.email, TRUST_LEAD.full_name)
-        self._authenticator(trust_lead)
-        for contact in TRUST_AGENCY_CONTACTS:
-            self._agency_contact(contact, trust_lead, trust=trust)
+        with self._opening():
+            self.operator = self._user(OPERATOR.email, OPERATOR.full_name, operator=True)
+            self._authenticator(self.operator)
+            trust = self._trust()
+            trust_lead = self._user(TRUST_LEAD.email, TRUST_LEAD.full_name)
+            self._authenticator(trust_lead)
+            for contact in TRUST_AGENCY_CONTACTS:
+                self._agency_contact(contact, trust_lead, trust=trust)
         for spec in SCHOOLS:
-            school = self._school(spec, trust)
-            staff = {a.role: self._user(a.email, a.full_name, sex=a.sex) for a in spec.staff}
-            for role, user in staff.items():
-                self._grant(user, school, role)
-                if role in settings.TWO_FACTOR_ROLES:
-                    self._authenticator(user)
-            self._grant(trust_lead, school, Role.TRUST_LEAD)
-            for contact in SCHOOL_AGENCY_CONTACTS[spec.key]:
-                self._agency_contact(contact, staff[Role.DSL], school=school)
-            moments = {key: self._moment(m) for key, m in spec.incident_times.items()}
-            pupils = self._pupils(spec, school, moments)
+            with self._opening():
+                school = self._school(spec, trust)
+                staff = {a.role: self._user(a.email, a.full_name, sex=a.sex) for a in spec.staff}
+                for role, user in staff.items():
+                    self._grant(user, school, role)
+                    if role in settings.TWO_FACTOR_ROLES:
+                        self._authenticator(user)
+                self._grant(trust_lead, school, Role.TRUST_LEAD)
+                for contact in SCHOOL_AGENCY_CONTACTS[spec.key]:
+                    self._agency_contact(contact, staff[Role.DSL], school=school)
+                moments = {key: self._moment(m) for key, m in spec.incident_times.items()}
+                pupils = self._pupils(spec, school, moments)
             if school.incidents.exists():
                 continue
             cast = SchoolCast(
@@ -75,11 +89,30 @@ class Seeder:
                 head=staff[Role.HEADTEACHER],
                 pupils=pupils,
                 moments=moments,
+                now=self.now,
             )
             for make_incident in CASES[spec.key]:
-                make_incident(cast)
+                with telling(cast):  # each step at its moment (demo.cast.story_time)
+                    make_incident(cast)
                 self.created["incidents"] += 1
         return self.created
+
+    @property
+    def opened(self) -> dt.datetime:
+        """8:00 on the day before the earliest demo incident came to light: when the
+        demo's trust, schools, staff and pupils are recorded, so they come before every
+        incident that names them."""
+        earliest = max(m.days_ago for spec in SCHOOLS for m in spec.incident_times.values())
+        return self._moment(Moment(days_ago=earliest + 1, hour=8, minute=0))
+
+    @contextmanager
+    def _opening(self) -> Iterator[None]:
+        """The setup's rows dated `opened`, the clock ticking on from there and each part
+        of the setup starting where the last ended, so the rows keep the order they are
+        written in."""
+        with dated(max(self.opened, self._setup_reached or self.opened), before=self.now):
+            yield
+            self._setup_reached = timezone.now()
 
     def _moment(self, moment: Moment) -> dt.datetime:
         day = timezone.localdate(self.now) - dt.timedelta(days=moment.days_ago)

@@ -1,9 +1,11 @@
 """The demo cases: one module per incident, and the order each school's are created in.
 
 Each case is a function of the school's `SchoolCast` that records one fictional incident
-through the services, as a DSL would. `CASES` maps a school's key in `demo.data` to its
-cases in creation order. The order is not alphabetical and matters: it fixes each
-incident's reference (RA-…, CB-…) and row ids, so keep it when adding a case.
+through the services, as a DSL would, step by step in the order things happen, moving
+the clock to each step's moment first (`demo.cast.story_time`). `CASES` maps a school's
+key in `demo.data` to its cases in creation order. The order is not alphabetical and
+matters: it fixes each incident's reference (RA-…, CB-…) and row ids, so keep it when
+adding a case.
 
 Riverside Academy (England) covers the five situations (a) to (e); Colegio Británico
 Costa del Sol (Spain) shows a school where staff may not search devices.

@@ -6,7 +6,7 @@ people involved, left awaiting its initial review meeting.
 
 from __future__ import annotations
 
-from demo.cast import NO_SEARCH, SchoolCast, at, day, informed, pupil, set_status
+from demo.cast import NO_SEARCH, SchoolCast, day, informed, pupil, set_status, story_time
 from incidents.models import CameToLight, ContactMethod, IncidentStatus
 from incidents.services import incident_create
 
@@ -14,11 +14,12 @@ from incidents.services import incident_create
 def costa_group_share(cast: SchoolCast) -> None:
     """A Year 9 pupil's photo posted to a class WhatsApp group: awaiting initial review."""
     key = "group_share"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.DISCLOSURE_FRIEND,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "At lunch several Year 9 pupils told Ms Fernández that a photo of Martina was "
             "going round. Martina then told me she sent Hugo a photo of herself in her "
@@ -41,6 +42,8 @@ def costa_group_share(cast: SchoolCast) -> None:
     martina = pupil(cast, incident, "martina", ["pictured", "creator", "sender"])
     pupil(cast, incident, "hugo", ["recipient", "sharer", "possessor"])
     pupil(cast, incident, "jack", ["recipient", "possessor"])
+    set_status(incident, IncidentStatus.AWAITING_REVIEW, cast.dsl)
+    told = story_time(cast, key, hours=2)
     informed(
         cast,
         incident,
@@ -48,11 +51,10 @@ def costa_group_share(cast: SchoolCast) -> None:
         name="Javier López Martín",
         relationship="father",
         method=ContactMethod.PHONE,
-        at=at(cast, key, hours=2),
+        at=told,
         actor=cast.deputy,
         advice=(
             "Told him what has happened and that school is acting today. Asked him not to "
             "look at or forward the image. Invited both parents in tomorrow at 8:30."
         ),
     )
-    set_status(incident, IncidentStatus.AWAITING_REVIEW, cast.dsl)

@@ -6,7 +6,7 @@ Spain, so the parent contacts record that the families were called instead.
 
 from __future__ import annotations
 
-from demo.cast import NO_SEARCH, SchoolCast, at, day, informed, pupil, set_status
+from demo.cast import NO_SEARCH, SchoolCast, day, informed, pupil, set_status, story_time
 from incidents.models import (
     CameToLight,
     ContactMethod,
@@ -21,11 +21,12 @@ from incidents.services import decision_record, incident_create
 def costa_relationship(cast: SchoolCast) -> None:
     """Two Year 12 pupils in a relationship exchange images: managed in school."""
     key = "relationship"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.DISCLOSURE_PUPIL,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Alejandro asked to see me after tutor time. He and Sophie (both Year 12, together "
             "for several months) swapped photos of themselves on Snapchat at the weekend. "
@@ -48,12 +49,13 @@ def costa_relationship(cast: SchoolCast) -> None:
     alejandro = pupil(
         cast, incident, "alejandro", ["pictured", "creator", "sender", "recipient", "possessor"]
     )
+    initial_review = story_time(cast, key, hours=5)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.MANAGE_IN_SCHOOL,
-        decided_at=at(cast, key, hours=5),
+        decided_at=initial_review,
         attendees=cast.meeting,
         rationale=(
             "None of the six immediate-referral criteria in 002 §3.3 applies: both pupils are "
@@ -64,6 +66,8 @@ def costa_relationship(cast: SchoolCast) -> None:
             "family tablet; the pupils will confirm deletion to the DSL. Review in four weeks."
         ),
     )
+    set_status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)
+    told = story_time(cast, key, hours=6)
     informed(
         cast,
         incident,
@@ -71,7 +75,7 @@ def costa_relationship(cast: SchoolCast) -> None:
         name="Rachel Clarke",
         relationship="mother",
         method=ContactMethod.PHONE,
-        at=at(cast, key, hours=6),
+        at=told,
         advice=(
             "Explained what happened and that school is managing it without a referral. "
             "Asked her to oversee deletion with Sophie and not to look at the image. Sent the "
@@ -79,6 +83,7 @@ def costa_relationship(cast: SchoolCast) -> None:
         ),
         purpose=ParentContactPurpose.NO_DEVICE_SEARCH,
     )
+    told = story_time(cast, key, hours=6.5)
     informed(
         cast,
         incident,
@@ -86,7 +91,7 @@ def costa_relationship(cast: SchoolCast) -> None:
         name="Carmen Navarro Gil",
         relationship="mother",
         method=ContactMethod.PHONE,
-        at=at(cast, key, hours=6.5),
+        at=told,
         actor=cast.deputy,
         advice=(
             "Call in Spanish. Same explanation; asked her to oversee deletion from "
@@ -95,4 +100,3 @@ def costa_relationship(cast: SchoolCast) -> None:
         ),
         purpose=ParentContactPurpose.NO_DEVICE_SEARCH,
     )
-    set_status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)

@@ -7,7 +7,7 @@ Policía Nacional.
 
 from __future__ import annotations
 
-from demo.cast import NO_SEARCH, SchoolCast, at, day, informed, pupil, set_status
+from demo.cast import NO_SEARCH, SchoolCast, day, informed, pupil, set_status, story_time
 from incidents.models import (
     CameToLight,
     ContactMethod,
@@ -17,18 +17,19 @@ from incidents.models import (
     PersonKind,
 )
 from incidents.services import decision_record, incident_create, involvement_add
-from referrals.flow.services import referral_record
-from referrals.models import Agency, ReferralStatus
+from referrals.flow.services import referral_acknowledge, referral_record
+from referrals.models import Agency
 
 
 def costa_sextortion(cast: SchoolCast) -> None:
     """A Year 10 pupil blackmailed for money by an unknown account: referred to the police."""
     key = "sextortion"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.PARENT,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Mrs Hughes phoned before school. Late last night Daniel woke her, very "
             "distressed. An Instagram account that said it was a girl at a school in Málaga "
@@ -58,6 +59,7 @@ def costa_sextortion(cast: SchoolCast) -> None:
             "identity and age unknown"
         ),
     )
+    met = story_time(cast, key, hours=1)
     informed(
         cast,
         incident,
@@ -65,7 +67,7 @@ def costa_sextortion(cast: SchoolCast) -> None:
         name="Emma Hughes",
         relationship="mother",
         method=ContactMethod.IN_PERSON,
-        at=at(cast, key, hours=1),
+        at=met,
         advice=(
             "Met Mrs Hughes and Daniel at 9. Advised: pay nothing more, keep the phone and "
             "every message, do not delete the account. School will go with them to the "
@@ -73,12 +75,13 @@ def costa_sextortion(cast: SchoolCast) -> None:
             "NSPCC advice for parents."
         ),
     )
+    initial_review = story_time(cast, key, hours=2)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.REFER_POLICE,
-        decided_at=at(cast, key, hours=2),
+        decided_at=initial_review,
         attendees=cast.meeting,
         rationale=(
             "Immediate referral (002 §3.3, criteria 1 and 2): an online contact of unknown age "
@@ -87,12 +90,13 @@ def costa_sextortion(cast: SchoolCast) -> None:
             "Daniel and his mother this morning."
         ),
     )
-    referral_record(
+    reported = story_time(cast, key, hours=3.5)
+    referral = referral_record(
         actor=cast.deputy,
         incident=incident,
         agency=Agency.POLICE,
         agency_name="Policía Nacional, Comisaría de Marbella (Participación Ciudadana)",
-        made_at=at(cast, key, hours=3.5),
+        made_at=reported,
         method=ContactMethod.IN_PERSON,
         contact_name="Agente Raúl Jiménez, Participación Ciudadana",
         reference_number=f"Atestado 4127/{day(cast, key).year}",
@@ -106,7 +110,12 @@ def costa_sextortion(cast: SchoolCast) -> None:
             "Bizum payment reference, given by Mrs Hughes. The school showed or handed over "
             "no images."
         ),
-        status=ReferralStatus.ACKNOWLEDGED,
-        acknowledged_at=at(cast, key, hours=4.5),
     )
     set_status(incident, IncidentStatus.REFERRED, cast.dsl)
+    acknowledged = story_time(cast, key, hours=4.5)
+    referral_acknowledge(
+        actor=cast.deputy,
+        referral=referral,
+        expected_version=referral.version,
+        acknowledged_at=acknowledged,
+    )

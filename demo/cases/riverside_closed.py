@@ -7,7 +7,7 @@ headteacher's sign-off of every item.
 
 from __future__ import annotations
 
-from demo.cast import SchoolCast, at, day, informed, pupil, set_status, signed_off
+from demo.cast import SchoolCast, day, informed, pupil, set_status, signed_off, story_time
 from incidents.models import (
     CameToLight,
     ContactMethod,
@@ -21,11 +21,12 @@ from incidents.services import decision_record, incident_create
 def riverside_closed(cast: SchoolCast) -> None:
     """(e) An image shared on without consent, managed in school, reviewed and closed."""
     key = "closed"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.PARENT,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Grace's mother phoned after school: Grace came home in tears because a photo she "
             "sent Harvey at the weekend has been seen by another boy in their year. Next "
@@ -46,12 +47,13 @@ def riverside_closed(cast: SchoolCast) -> None:
     grace = pupil(cast, incident, "grace", ["pictured", "creator", "sender"])
     harvey = pupil(cast, incident, "harvey", ["recipient", "sharer", "possessor"])
     mohammed = pupil(cast, incident, "mohammed", ["recipient", "possessor"])
+    initial_review = story_time(cast, key, days=1, hours=-6)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.MANAGE_IN_SCHOOL,
-        decided_at=at(cast, key, days=1, hours=-6),
+        decided_at=initial_review,
         attendees=cast.meeting + ", Ms Ward (SENCo)",
         rationale=(
             "None of the six immediate-referral criteria in 002 §3.3 applies. All three "
@@ -73,6 +75,7 @@ def riverside_closed(cast: SchoolCast) -> None:
         (mohammed, "Nasreen Iqbal", "mother", ContactMethod.PHONE),
     ]
     for hours, (involvement, name, relationship, method) in enumerate(parents, start=1):
+        told = story_time(cast, key, days=1, hours=hours - 4)
         informed(
             cast,
             incident,
@@ -80,19 +83,20 @@ def riverside_closed(cast: SchoolCast) -> None:
             name=name,
             relationship=relationship,
             method=method,
-            at=at(cast, key, days=1, hours=hours - 4),
+            at=told,
             advice=(
                 "Explained what happened, that school is managing it without a referral, and "
                 "the deletion deadline. Asked them to check deletion with their child and not "
                 "to look at the image. Sent the parents' leaflet (002 Annex B)."
             ),
         )
+    six_week_review = story_time(cast, key, days=43, hours=-7)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.REVIEW,
         outcome=DecisionOutcome.MANAGE_IN_SCHOOL,
-        decided_at=at(cast, key, days=43, hours=-7),
+        decided_at=six_week_review,
         attendees=f"{cast.dsl.full_name} (DSL), {cast.head.full_name} (headteacher)",
         rationale=(
             "Six-week review: all three pupils confirmed deletion in writing before the "
@@ -102,11 +106,12 @@ def riverside_closed(cast: SchoolCast) -> None:
             "agreement."
         ),
     )
+    closed = story_time(cast, key, days=43, hours=-6)
     set_status(
         incident,
         IncidentStatus.CLOSED,
         cast.dsl,
-        closed_at=at(cast, key, days=43, hours=-6),
+        closed_at=closed,
         outcome_summary=(
             "Managed in school without referral (initial review and six-week review). Both "
             "recipients deleted the image and confirmed in writing. Support for Grace from "
@@ -114,6 +119,7 @@ def riverside_closed(cast: SchoolCast) -> None:
             "further sharing found. Closed."
         ),
     )
+    story_time(cast, key, days=43, hours=-5)  # the headteacher reads the record
     signed_off(
         cast,
         incident,

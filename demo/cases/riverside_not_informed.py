@@ -7,7 +7,7 @@ with its outcome received.
 
 from __future__ import annotations
 
-from demo.cast import SchoolCast, at, day, pupil, set_status
+from demo.cast import SchoolCast, day, pupil, set_status, story_time
 from incidents.models import (
     CameToLight,
     ContactMethod,
@@ -22,18 +22,23 @@ from incidents.services import (
     involvement_add,
     parent_contact_record,
 )
-from referrals.flow.services import referral_record
-from referrals.models import Agency, ReferralOutcome, ReferralStatus
+from referrals.flow.services import (
+    referral_acknowledge,
+    referral_outcome_record,
+    referral_record,
+)
+from referrals.models import Agency, ReferralOutcome
 
 
 def riverside_not_informed(cast: SchoolCast) -> None:
     """(d) Parents not informed because of risk at home; referred to social care."""
     key = "not_informed"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.STAFF,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Mrs Patel (head of Year 10) found Jade upset in the toilets before registration "
             "and brought her to the safeguarding office. Jade said she has sent photos of "
@@ -64,12 +69,13 @@ def riverside_not_informed(cast: SchoolCast) -> None:
         description="Liam, Year 11 pupil at another Leeds secondary school (Jade's boyfriend)",
         age=16,
     )
+    initial_review = story_time(cast, key, hours=2)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.REFER_SOCIAL_CARE,
-        decided_at=at(cast, key, hours=2),
+        decided_at=initial_review,
         attendees=cast.meeting,
         rationale=(
             "Immediate referral (002 §3.3, criterion 4): Jade has been on a child protection "
@@ -81,6 +87,31 @@ def riverside_not_informed(cast: SchoolCast) -> None:
             "discussion is needed."
         ),
     )
+    referred = story_time(cast, key, hours=2.5)
+    referral = referral_record(
+        actor=cast.dsl,
+        incident=incident,
+        agency=Agency.SOCIAL_CARE,
+        agency_name="Leeds Children's Social Work Service, Front Door",
+        made_at=referred,
+        method=ContactMethod.PHONE,
+        contact_name="Kemi Osei, duty social worker",
+        reference_number="FD-2291047",
+        reasons=(
+            "A 15-year-old with a child protection history sent images of herself to a "
+            "16-year-old who has threatened to show them to others; she has disclosed "
+            "physical abuse by her stepfather and fears for her safety if her family learn of "
+            "the images. Immediate-referral criterion: a pupil involved is vulnerable, has "
+            "been abused or known to social care (002 §3.3, 4)."
+        ),
+        information_shared=(
+            "Jade's details and household; what she told Mrs Patel and the DSL, in her words; "
+            "the previous plan and the Operation Encompass notifications; the other school's "
+            "name and DSL. No images viewed or shared."
+        ),
+    )
+    set_status(incident, IncidentStatus.REFERRED, cast.dsl)
+    story_time(cast, key, hours=2.75)  # agreed with the duty social worker on the call
     parent_contact_record(
         actor=cast.dsl,
         incident=incident,
@@ -98,35 +129,23 @@ def riverside_not_informed(cast: SchoolCast) -> None:
             "headteacher"
         ),
     )
-    referral_record(
+    acknowledged = story_time(cast, key, hours=5)
+    referral = referral_acknowledge(
         actor=cast.dsl,
-        incident=incident,
-        agency=Agency.SOCIAL_CARE,
-        agency_name="Leeds Children's Social Work Service, Front Door",
-        made_at=at(cast, key, hours=2.5),
-        method=ContactMethod.PHONE,
-        contact_name="Kemi Osei, duty social worker",
-        reference_number="FD-2291047",
-        reasons=(
-            "A 15-year-old with a child protection history sent images of herself to a "
-            "16-year-old who has threatened to show them to others; she has disclosed "
-            "physical abuse by her stepfather and fears for her safety if her family learn of "
-            "the images. Immediate-referral criterion: a pupil involved is vulnerable, has "
-            "been abused or known to social care (002 §3.3, 4)."
-        ),
-        information_shared=(
-            "Jade's details and household; what she told Mrs Patel and the DSL, in her words; "
-            "the previous plan and the Operation Encompass notifications; the other school's "
-            "name and DSL. No images viewed or shared."
-        ),
-        status=ReferralStatus.OUTCOME_RECEIVED,
-        acknowledged_at=at(cast, key, hours=5),
+        referral=referral,
+        expected_version=referral.version,
+        acknowledged_at=acknowledged,
+    )
+    outcome_received = story_time(cast, key, days=2, hours=1)
+    referral_outcome_record(
+        actor=cast.dsl,
+        referral=referral,
+        expected_version=referral.version,
         outcome=ReferralOutcome.SOCIAL_CARE_ASSESSMENT,
-        outcome_at=at(cast, key, days=2, hours=1),
+        outcome_at=outcome_received,
         outcome_notes=(
             "Single assessment opened; social worker Ruth Adeyemi allocated. Strategy "
             "discussion with police held: no police action on the images for now. School not "
             "to tell parents about the images until the social worker has visited."
         ),
     )
-    set_status(incident, IncidentStatus.REFERRED, cast.dsl)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from demo.cast import SchoolCast, at, day, informed, pupil, set_status
+from demo.cast import SchoolCast, day, informed, pupil, set_status, story_time
 from incidents.devices.services import deletion_confirm, deletion_request_record
 from incidents.interviews.services import interview_record
 from incidents.models import (
@@ -25,11 +25,12 @@ from incidents.services import decision_record, incident_create
 def riverside_relationship(cast: SchoolCast) -> None:
     """(a) Two Year 11 pupils in a relationship exchange images: managed in school."""
     key = "relationship"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.DISCLOSURE_PUPIL,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Chloe asked to speak to me at break. About two weeks ago she and her boyfriend "
             "Reece (Year 11; they have been together for several months) swapped photos on "
@@ -54,12 +55,29 @@ def riverside_relationship(cast: SchoolCast) -> None:
     reece = pupil(
         cast, incident, "reece", ["pictured", "creator", "sender", "recipient", "possessor"]
     )
+    talked = story_time(cast, key, hours=5 / 60)  # 10:55, as the record says
+    interview_record(
+        actor=cast.dsl,
+        incident=incident,
+        involvement=chloe,
+        held_at=talked,
+        conducted_by=cast.dsl,
+        others_present="",
+        child_told_of_record=True,
+        record=(
+            "10:55, DSL's office, Chloe and Mrs Whitaker. Chloe said she and Reece agreed to "
+            "swap photos two weeks ago; nobody pressured her. She does not know of anyone else "
+            "who has seen hers. Told her a record of our talk is kept and that staff will not "
+            "look at the photo. She agreed to delete Reece's photo and check her backups."
+        ),
+    )
+    initial_review = story_time(cast, key, days=1, hours=-1.5)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.MANAGE_IN_SCHOOL,
-        decided_at=at(cast, key, days=1, hours=-1.5),
+        decided_at=initial_review,
         attendees=cast.meeting,
         rationale=(
             "None of the six immediate-referral criteria in 002 §3.3 applies: no adult is "
@@ -74,6 +92,8 @@ def riverside_relationship(cast: SchoolCast) -> None:
             "Headteacher to sign off the decision not to refer (002 §7.0)."
         ),
     )
+    set_status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)
+    told = story_time(cast, key, days=1, hours=2.5)
     informed(
         cast,
         incident,
@@ -81,7 +101,7 @@ def riverside_relationship(cast: SchoolCast) -> None:
         name="Karen Hirst",
         relationship="mother",
         method=ContactMethod.PHONE,
-        at=at(cast, key, days=1, hours=2.5),
+        at=told,
         advice=(
             "Explained what Chloe told us and that school is managing this without a "
             "referral. Advised her to talk to Chloe calmly, not to look at or ask to see the "
@@ -89,6 +109,21 @@ def riverside_relationship(cast: SchoolCast) -> None:
             "parents' leaflet (002 Annex B) by email."
         ),
     )
+    deadline = cast.moments[key] + dt.timedelta(days=4)
+    asked = story_time(cast, key, days=1, hours=3)
+    requests = {
+        person: deletion_request_record(
+            actor=cast.dsl,
+            incident=incident,
+            involvement=person,
+            requested_at=asked,
+            deadline=deadline,
+            where="Phone camera roll, Snapchat Memories and any cloud backup.",
+            consequences_explained=True,
+        )
+        for person in (chloe, reece)
+    }
+    told = story_time(cast, key, days=1, hours=5)
     informed(
         cast,
         incident,
@@ -96,7 +131,7 @@ def riverside_relationship(cast: SchoolCast) -> None:
         name="Mark Ackroyd",
         relationship="father",
         method=ContactMethod.IN_PERSON,
-        at=at(cast, key, days=1, hours=5),
+        at=told,
         actor=cast.deputy,
         advice=(
             "Mr Ackroyd came in at the end of the day. Same explanation and advice as for "
@@ -104,40 +139,15 @@ def riverside_relationship(cast: SchoolCast) -> None:
             "roll and his Google Photos backup."
         ),
     )
-    interview_record(
-        actor=cast.dsl,
-        incident=incident,
-        involvement=chloe,
-        held_at=at(cast, key, hours=0.25),
-        conducted_by=cast.dsl,
-        others_present="",
-        child_told_of_record=True,
-        record=(
-            "10:55, DSL's office, Chloe and Mrs Whitaker. Chloe said she and Reece agreed to "
-            "swap photos two weeks ago; nobody pressured her. She does not know of anyone else "
-            "who has seen hers. Told her a record of our talk is kept and that staff will not "
-            "look at the photo. She agreed to delete Reece's photo and check her backups."
-        ),
-    )
-    deadline = cast.moments[key] + dt.timedelta(days=4)
     for person, confirmed_days, how in (
         (chloe, 2, "Showed the DSL her camera roll, recently deleted folder and iCloud."),
         (reece, 3, "His father confirmed by phone that they deleted it together, backups too."),
     ):
-        request = deletion_request_record(
-            actor=cast.dsl,
-            incident=incident,
-            involvement=person,
-            requested_at=at(cast, key, days=1, hours=3),
-            deadline=deadline,
-            where="Phone camera roll, Snapchat Memories and any cloud backup.",
-            consequences_explained=True,
-        )
+        confirmed = story_time(cast, key, days=confirmed_days)
         deletion_confirm(
             actor=cast.dsl,
-            deletion=request,
-            expected_version=request.version,
-            confirmed_at=at(cast, key, days=confirmed_days),
+            deletion=requests[person],
+            expected_version=requests[person].version,
+            confirmed_at=confirmed,
             confirmation=how,
         )
-    set_status(incident, IncidentStatus.MANAGED_IN_SCHOOL, cast.dsl)

@@ -6,7 +6,7 @@ blackmailed pupil and an unknown online account among the people involved.
 
 from __future__ import annotations
 
-from demo.cast import SchoolCast, day, pupil
+from demo.cast import SchoolCast, day, pupil, story_time
 from incidents.models import CameToLight, PersonKind
 from incidents.services import incident_create, involvement_add
 
@@ -14,11 +14,12 @@ from incidents.services import incident_create, involvement_add
 def riverside_sextortion(cast: SchoolCast) -> None:
     """(c) An unknown account demands money from a Year 9 pupil: still being logged."""
     key = "sextortion"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.DISCLOSURE_PUPIL,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "Ethan stayed behind after period 5 and told Mr Pickering he needed help. Since "
             "the weekend he has been messaging an Instagram account that said it was a "

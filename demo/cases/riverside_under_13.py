@@ -7,7 +7,7 @@ separate contact recording why the phone was taken.
 
 from __future__ import annotations
 
-from demo.cast import SchoolCast, at, day, informed, pupil, set_status
+from demo.cast import SchoolCast, day, informed, pupil, set_status, story_time
 from incidents.devices.services import seizure_police_update, seizure_record
 from incidents.models import (
     CameToLight,
@@ -18,18 +18,19 @@ from incidents.models import (
     ParentContactPurpose,
 )
 from incidents.services import decision_record, incident_create
-from referrals.flow.services import referral_record
-from referrals.models import Agency, ReferralStatus
+from referrals.flow.services import referral_acknowledge, referral_record
+from referrals.models import Agency
 
 
 def riverside_under_13(cast: SchoolCast) -> None:
     """(b) A video of two 12-year-olds showing a sexual act: referred to the police."""
     key = "under_13"
+    came_to_light = story_time(cast, key)
     incident = incident_create(
         actor=cast.dsl,
         school=cast.school,
         came_to_light_how=CameToLight.DISCLOSURE_FRIEND,
-        came_to_light_at=cast.moments[key],
+        came_to_light_at=came_to_light,
         narrative=(
             "At registration Tyler (Year 8) told his form tutor, Miss Barker, that Kacper sent "
             "him a video on WhatsApp last night showing Kacper and Lily-Mae 'doing stuff'. "
@@ -53,12 +54,23 @@ def riverside_under_13(cast: SchoolCast) -> None:
     kacper = pupil(cast, incident, "kacper", ["pictured", "creator", "sender"])
     lily_mae = pupil(cast, incident, "lily_mae", ["pictured"])
     tyler = pupil(cast, incident, "tyler", ["recipient", "possessor"])
+    seized = story_time(cast, key, hours=0.5)
+    phone = seizure_record(
+        actor=cast.dsl,
+        incident=incident,
+        involvement=tyler,
+        device="Tyler's phone (blue Samsung in a clear case)",
+        seized_at=seized,
+        switched_off=True,
+        stored_where="Safeguarding office safe",
+    )
+    initial_review = story_time(cast, key, hours=2)
     decision_record(
         actor=cast.dsl,
         incident=incident,
         kind=DecisionKind.INITIAL_REVIEW,
         outcome=DecisionOutcome.REFER_POLICE,
-        decided_at=at(cast, key, hours=2),
+        decided_at=initial_review,
         attendees=cast.meeting,
         rationale=(
             "Immediate referral to the police (002 §3.3, criterion 5): the video is described "
@@ -68,12 +80,13 @@ def riverside_under_13(cast: SchoolCast) -> None:
             "confirm this will not hinder their enquiries (002 §3.5)."
         ),
     )
-    referral_record(
+    referred = story_time(cast, key, hours=2.5)
+    referral = referral_record(
         actor=cast.dsl,
         incident=incident,
         agency=Agency.POLICE,
         agency_name="West Yorkshire Police, Leeds safer schools team (via 101)",
-        made_at=at(cast, key, hours=2.5),
+        made_at=referred,
         method=ContactMethod.PHONE,
         contact_name="PC Aaron Lindley",
         reference_number=f"Log 0412 of {day(cast, key):%d/%m/%Y}",
@@ -87,25 +100,22 @@ def riverside_under_13(cast: SchoolCast) -> None:
             "account of what Tyler said; that staff have not viewed the video; that Tyler's "
             "phone is switched off and held in the safe."
         ),
-        status=ReferralStatus.ACKNOWLEDGED,
-        acknowledged_at=at(cast, key, hours=6),
     )
-    phone = seizure_record(
-        actor=cast.dsl,
-        incident=incident,
-        involvement=tyler,
-        device="Tyler's phone (blue Samsung in a clear case)",
-        seized_at=at(cast, key, hours=0.5),
-        switched_off=True,
-        stored_where="Safeguarding office safe",
-    )
-    seizure_police_update(
+    phone = seizure_police_update(
         actor=cast.dsl,
         seizure=phone,
         expected_version=phone.version,
-        police_informed_at=at(cast, key, hours=2.5),
-        handed_to_police_at=at(cast, key, days=1, hours=1),
-        handed_to="PC Aaron Lindley, collar 4471",
+        police_informed_at=referred,
+        handed_to_police_at=None,
+        handed_to="",
+    )
+    set_status(incident, IncidentStatus.REFERRED, cast.dsl)
+    acknowledged = story_time(cast, key, hours=6)
+    referral_acknowledge(
+        actor=cast.dsl,
+        referral=referral,
+        expected_version=referral.version,
+        acknowledged_at=acknowledged,
     )
     parents = [
         (kacper, "Agnieszka Nowak", "mother", ContactMethod.PHONE),
@@ -113,6 +123,7 @@ def riverside_under_13(cast: SchoolCast) -> None:
         (tyler, "Gary Brooke", "father", ContactMethod.PHONE),
     ]
     for hours, (involvement, name, relationship, method) in enumerate(parents, start=7):
+        told = story_time(cast, key, hours=hours)
         informed(
             cast,
             incident,
@@ -120,7 +131,7 @@ def riverside_under_13(cast: SchoolCast) -> None:
             name=name,
             relationship=relationship,
             method=method,
-            at=at(cast, key, hours=hours),
+            at=told,
             advice=(
                 "Told them school has referred to the police, as it must when imagery of "
                 "under-13s shows sexual acts, and that the police will contact them. Asked "
@@ -128,6 +139,7 @@ def riverside_under_13(cast: SchoolCast) -> None:
             ),
             purpose=ParentContactPurpose.POLICE_INFORMED,
         )
+    told_of_phone = story_time(cast, key, hours=9.5)
     informed(
         cast,
         incident,
@@ -135,11 +147,19 @@ def riverside_under_13(cast: SchoolCast) -> None:
         name="Gary Brooke",
         relationship="father",
         method=ContactMethod.PHONE,
-        at=at(cast, key, hours=9.5),
+        at=told_of_phone,
         advice=(
             "Told him Tyler's phone was taken, switched off and locked in the safe for the "
             "police to collect, and why: it holds a video the police need to see (002 §3.5)."
         ),
         purpose=ParentContactPurpose.DEVICE_REMOVED,
     )
-    set_status(incident, IncidentStatus.REFERRED, cast.dsl)
+    handed_over = story_time(cast, key, days=1, hours=1)
+    seizure_police_update(
+        actor=cast.dsl,
+        seizure=phone,
+        expected_version=phone.version,
+        police_informed_at=phone.police_informed_at,
+        handed_to_police_at=handed_over,
+        handed_to="PC Aaron Lindley, collar 4471",
+    )
