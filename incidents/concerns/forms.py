@@ -218,7 +218,8 @@ class WiderProceduresForm(forms.Form):
 
 
 class ConcernSettingsForm(VersionedForm, forms.ModelForm):
-    """Who staff tell and how fast the DSL must answer (docs/concerns.md#how-fast-the-dsl-must-answer)."""
+    """Who staff tell and how fast the DSL must answer
+    (docs/concerns.md#how-fast-the-dsl-must-answer)."""
 
     class Meta:
         model = School

@@ -52,7 +52,7 @@ from safeguarding.access import pupil_search, school_for_user, school_members_wi
 from safeguarding.audit import StaleEditError
 from safeguarding.models import Pupil, School, User
 from safeguarding.roles import MANAGE_INCIDENTS, REPORT_CONCERN, VIEW_CONCERNS
-from safeguarding.web.views import add_service_errors, request_user, stale_changes
+from safeguarding.web.views import add_service_errors, request_user, resubmitted, stale_changes
 
 SEARCH_LIMIT = 20
 
@@ -344,8 +344,7 @@ def settings(request: HttpRequest, school_id: int) -> HttpResponse:
             )
         except StaleEditError as error:
             stale = stale_changes(error)
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+            resubmit = resubmitted(request.POST, error)
             form = ConcernSettingsForm(resubmit, instance=school)
         except ValidationError as error:
             add_service_errors(form, error, {})

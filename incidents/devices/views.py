@@ -55,7 +55,7 @@ from incidents.models import DeletionRequest, DeviceSeizure, Incident, IncidentS
 from incidents.people.selectors import children_of, people_of, person_label, pupils_of
 from safeguarding.audit import StaleEditError
 from safeguarding.web.display import when_text
-from safeguarding.web.views import add_service_errors, request_user, stale_changes
+from safeguarding.web.views import add_service_errors, request_user, resubmitted, stale_changes
 
 #: What each page form records: the service, and the message naming the person.
 SAVES: dict[str, tuple[Callable[..., Any], str]] = {
@@ -264,8 +264,7 @@ def _update_row(
         try:
             save(actor=request_user(request), **form.service_kwargs())
         except StaleEditError as error:
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+            resubmit = resubmitted(request.POST, error)
             posted = RowForm(
                 kind,
                 row.pk,

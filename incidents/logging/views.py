@@ -37,7 +37,7 @@ from incidents.services import incident_create, incident_update, involvement_add
 from safeguarding.access import pupil_search, pupils_for_user, school_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
-from safeguarding.web.views import add_service_errors, request_user, stale_changes
+from safeguarding.web.views import add_service_errors, request_user, resubmitted, stale_changes
 
 SEARCH_LIMIT = 20
 STEPS = [
@@ -157,8 +157,7 @@ def _facts_step(
         except StaleEditError as error:
             # Show what the colleague changed; saving again now applies this form.
             stale = stale_changes(error)
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+            resubmit = resubmitted(request.POST, error)
             form = form_class(resubmit, **kwargs)
             incident = incident_for_user(user, incident_id, write=True)
         except ValidationError as error:

@@ -17,6 +17,7 @@ from safeguarding.access import school_for_user, schools_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
 from safeguarding.roles import CHANGE_TRIAGE_POLICY, VIEW_INCIDENTS
+from safeguarding.web.views import resubmitted
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,8 +46,7 @@ def triage_policy(request: HttpRequest, school_id: int) -> HttpResponse:
         except StaleEditError as error:
             # Show what the colleague changed; submitting again now applies this form.
             stale = error
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+            resubmit = resubmitted(request.POST, error)
             form = TriagePolicyForm(resubmit, instance=school)
         else:
             messages.success(request, "Triage policy changed; open incidents were re-triaged.")

@@ -29,7 +29,7 @@ from incidents.review.questions import QUESTIONS, against_triage
 from incidents.review.selectors import decision_for_incident, initial_reviews
 from incidents.review.services import CLOSED, STILL_LOGGING, decision_update, initial_review_record
 from safeguarding.audit import StaleEditError
-from safeguarding.web.views import add_service_errors, request_user, stale_changes
+from safeguarding.web.views import add_service_errors, request_user, resubmitted, stale_changes
 
 ANSWER_LABELS = dict(ANSWERS)
 
@@ -120,8 +120,7 @@ def initial_review(request: HttpRequest, incident_id: int) -> HttpResponse:
             decision = initial_review_record(actor=user, incident=incident, **form.service_kwargs())
         except StaleEditError as error:
             # Show what the colleague changed; saving again now applies this form.
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+            resubmit = resubmitted(request.POST, error)
             return _render(
                 request,
                 incident_for_user(user, incident_id, write=True),
@@ -163,8 +162,7 @@ def decision_correct(request: HttpRequest, incident_id: int, decision_id: int) -
             try:
                 decision_update(actor=user, decision=decision, **form.service_kwargs())
             except StaleEditError as error:
-                resubmit = request.POST.copy()
-                resubmit["version"] = str(error.current.version)  # type: ignore[attr-defined]
+                resubmit = resubmitted(request.POST, error)
                 form = DecisionCorrectionForm(resubmit)
                 stale = stale_changes(error, Decision)
             except ValidationError as error:

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
@@ -33,6 +33,14 @@ def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[st
     for model_field, problems in error.message_dict.items():
         name = fields.get(model_field, model_field)
         form.add_error(name if name in form.fields else None, problems)
+
+
+def resubmitted(data: QueryDict, error: StaleEditError) -> QueryDict:
+    """What the person sent, at the version the row has now: after a refusal shows what
+    the colleague changed, sending this form again applies it on top of their change."""
+    again = data.copy()
+    again["version"] = str(error.current.version)  # type: ignore[attr-defined]
+    return again
 
 
 def stale_changes(
