@@ -53,6 +53,8 @@ class SchoolCast:
     dsl: User
     deputy: User
     head: User
+    #: The member of staff who reports concerns in the stories (docs/concerns.md).
+    staff: User
     pupils: dict[str, Pupil]
     moments: dict[str, dt.datetime]
     #: When the seed runs: every step of every story happens before it.

@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from demo.agencies import SCHOOL_AGENCY_CONTACTS, TRUST_AGENCY_CONTACTS, DemoContact
 from demo.cases import CASES
 from demo.cast import SchoolCast, dated, telling
+from demo.concerns import WAITING_CONCERNS
 from demo.data import (
     DEMO_PASSWORD,
     OPERATOR,
@@ -87,6 +88,7 @@ class Seeder:
                 dsl=staff[Role.DSL],
                 deputy=staff[Role.DEPUTY_DSL],
                 head=staff[Role.HEADTEACHER],
+                staff=staff[Role.STAFF],
                 pupils=pupils,
                 moments=moments,
                 now=self.now,
@@ -95,6 +97,9 @@ class Seeder:
                 with telling(cast):  # each step at its moment (demo.cast.story_time)
                     make_incident(cast)
                 self.created["incidents"] += 1
+            for send_concern in WAITING_CONCERNS.get(spec.key, ()):
+                send_concern(cast)
+                self.created["concerns waiting"] += 1
         return self.created
 
     @property

@@ -1,25 +1,55 @@
 """Riverside case (c): an unknown account demands money from a Year 9 pupil; being logged.
 
-Left in the default status, so the demo has an incident still being written up: a
-blackmailed pupil and an unknown online account among the people involved.
+It reaches the DSL as a concern: Ethan tells Mr Pickering after period 5, who reports
+it from his phone (docs/concerns.md); the DSL acknowledges it and opens the incident
+from it, so the concern is the first entry of the incident's chronology. Left in the
+default status, so the demo has an incident still being written up: a blackmailed pupil
+and an unknown online account among the people involved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from demo.cast import SchoolCast, day, pupil, story_time
-from incidents.models import CameToLight, PersonKind
-from incidents.services import incident_create, involvement_add
+from incidents.concerns.services import concern_acknowledge, concern_open_incident, concern_report
+from incidents.models import PersonKind
+from incidents.services import incident_update, involvement_add
 
 
 def riverside_sextortion(cast: SchoolCast) -> None:
     """(c) An unknown account demands money from a Year 9 pupil: still being logged."""
     key = "sextortion"
-    came_to_light = story_time(cast, key)
-    incident = incident_create(
-        actor=cast.dsl,
+    told = story_time(cast, key)
+    concern = concern_report(
+        actor=cast.staff,
         school=cast.school,
-        came_to_light_how=CameToLight.DISCLOSURE_PUPIL,
-        came_to_light_at=came_to_light,
+        pupils=[cast.pupils["ethan"]],
+        unnamed_pupils="",
+        happened_at=told - dt.timedelta(minutes=5),
+        location="Room 14, after period 5",
+        account=(
+            "Ethan stayed behind after period 5 and said he needed help. Someone on Instagram "
+            "he thought was a girl his age asked him for a photo last night and he sent one. "
+            "Now they are saying they will send it to all his followers unless he pays £150 "
+            "in gift cards."
+        ),
+        child_words=(
+            "They've got a screenshot of everyone I follow. I haven't paid. Please don't "
+            "tell my mum yet."
+        ),
+        action_taken=(
+            "Told him not to pay, reply, block or delete anything, and that I would tell the "
+            "DSL now. He is waiting in Room 14 with me. I have not looked at his phone."
+        ),
+    )
+    story_time(cast, key, hours=0.15)
+    concern_acknowledge(actor=cast.dsl, concern=concern)
+    incident = concern_open_incident(actor=cast.dsl, concern=concern, roles={})
+    incident = incident_update(
+        actor=cast.dsl,
+        incident=incident,
+        expected_version=incident.version,
         narrative=(
             "Ethan stayed behind after period 5 and told Mr Pickering he needed help. Since "
             "the weekend he has been messaging an Instagram account that said it was a "

@@ -19,6 +19,7 @@ def cast() -> SchoolCast:
         dsl=None,
         deputy=None,
         head=None,
+        staff=None,
         pupils={},
         moments={"story": now - dt.timedelta(days=3), "other": now - dt.timedelta(days=2)},
         now=now,

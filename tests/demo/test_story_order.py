@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from incidents.audit.trail import audit_entries
 from incidents.case.selectors import incident_timeline
-from incidents.models import Incident
+from incidents.models import Concern, Incident
 from safeguarding.history_chain import verify_audit_trail
 from safeguarding.models import Membership, Pupil, School, User
+from safeguarding.notifications.events import NotificationEvent
 from safeguarding.notifications.models import Notification
 
 
@@ -42,7 +43,9 @@ def test_no_demo_timeline_entry_is_recorded_when_the_seed_ran(seeded):
     for incident, entries in timelines():
         for entry in entries:
             assert entry.recorded_at < seeded, (incident.reference, entry.title)
-        assert entries[0].title == "Incident logged"
+        # An incident opened from a staff concern starts with the concern (docs/concerns.md).
+        first = "Concern" if incident.concern_outcomes.exists() else "Incident"
+        assert entries[0].kind == first, incident.reference
 
 
 def test_each_demo_chronology_was_recorded_in_the_order_it_happened(seeded):
@@ -86,10 +89,15 @@ def test_the_seeded_audit_trail_verifies(seeded):
 
 def test_emails_waiting_for_the_commit_are_queued_at_the_real_time(seeded):
     """The sign-off emails wait for the commit, which comes after the last story step:
-    the headteacher is told when the seed runs, not on a day weeks ago."""
-    told = list(Notification.objects.all())
+    the headteacher is told when the seed runs, not on a day weeks ago. A concern's DSLs
+    are told in the step that sends it, so at the moment of the story it was sent."""
+    told = list(Notification.objects.exclude(event=NotificationEvent.CONCERN_REPORTED))
     assert told
     assert all(notification.created_at >= seeded for notification in told)
+    for concern in Concern.objects.all():
+        about = Notification.objects.filter(key=f"concern:{concern.pk}")
+        assert about.exists()
+        assert all(abs(n.created_at - concern.reported_at) < dt.timedelta(seconds=1) for n in about)
 
 
 def test_the_clock_is_back_to_the_real_time_after_seeding(seeded):
