@@ -7,12 +7,14 @@ permission means something only for the school it was granted on.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from safeguarding.models import Membership, Pupil, School, User
+from safeguarding.models import Membership, Pupil, School, User, YearGroup
 from safeguarding.roles import VIEW_INCIDENTS, qualified, roles_with
 
 
@@ -74,17 +76,28 @@ def pupils_for_user(user: User) -> QuerySet[Pupil]:
     return Pupil.objects.filter(school__in=schools_for_user(user, VIEW_INCIDENTS))
 
 
+#: A year group as people type it: "Y10", "year 10" (the word "year" alone is dropped), "10".
+_YEAR = re.compile(r"^(?:y|yr|year)?(\d{1,2})$", re.IGNORECASE)
+_YEAR_WORDS = frozenset({"y", "yr", "year"})
+
+
 def pupil_search(pupils: QuerySet[Pupil], query: str) -> QuerySet[Pupil]:
-    """Pupils whose UPN is `query` (any case), or whose names contain every word of it."""
+    """Pupils whose UPN is `query` (any case), or whose names contain every word of it;
+    a word that is a year group ("Y10", "year 10") keeps that year's pupils only."""
     words = query.split()
-    if not words:
-        return pupils.none()
     if len(words) == 1 and len(words[0]) == 13:
         by_upn = pupils.filter(upn=words[0].upper())
         if by_upn.exists():
             return by_upn
+    words = [word for word in words if word.lower() not in _YEAR_WORDS]
+    if not words:
+        return pupils.none()
     for word in words:
-        pupils = pupils.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+        year = _YEAR.match(word)
+        if year and year.group(1).lstrip("0") in YearGroup.values:
+            pupils = pupils.filter(year_group=year.group(1).lstrip("0"))
+        else:
+            pupils = pupils.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
     return pupils.order_by("family_name", "given_name")
 
 

@@ -42,7 +42,8 @@ class ConcernReportForm(forms.Form):
 
     q = forms.CharField(
         label="Search for the pupil by name",
-        help_text="For example, Chloe or Hirst. Add each pupil the concern is about.",
+        help_text="A name, and the year if you know it: for example, Chloe, or Chloe Y11. "
+        "Tick each pupil the concern is about.",
         required=False,
         max_length=100,
         widget=SearchInput(share="two-thirds"),

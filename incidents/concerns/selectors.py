@@ -237,6 +237,7 @@ def timeline_entries(incident: Incident) -> list[TimelineEntry]:
             ("Others present", concern.others_present),
             ("What the reporter had already done", concern.action_taken),
             ("Sent", when_text(concern.reported_at)),
+            *_steps(concern),
         ]
         entries.append(
             TimelineEntry(
@@ -262,3 +263,33 @@ def timeline_entries(incident: Incident) -> list[TimelineEntry]:
             for note in concern.notes.all()
         )
     return entries
+
+
+def _steps(concern: Concern) -> list[tuple[str, str]]:
+    """What the DSL did with the concern, with who and when: acknowledged it, the
+    headteacher told if it was late, and what it was decided to be."""
+    steps = []
+    acknowledgement = getattr(concern, "acknowledgement", None)
+    if acknowledgement is not None:
+        waited_for = timesince(concern.reported_at, acknowledgement.acknowledged_at)
+        steps.append(
+            (
+                "Acknowledged",
+                f"{when_text(acknowledgement.acknowledged_at)} by "
+                f"{person_name(acknowledgement.acknowledged_by)}, after {waited_for}",
+            )
+        )
+    escalation = getattr(concern, "escalation", None)
+    if escalation is not None:
+        steps.append(
+            ("Headteacher told", f"{when_text(escalation.escalated_at)}: not acknowledged in time")
+        )
+    outcome = concern.outcome
+    steps.append(
+        (
+            "Decided",
+            f"{outcome.get_kind_display()}, {when_text(outcome.decided_at)} by "
+            f"{person_name(outcome.decided_by)}",
+        )
+    )
+    return steps

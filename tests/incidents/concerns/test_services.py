@@ -150,6 +150,9 @@ def test_a_new_incident_carries_the_concerns_pupils_and_starts_with_it(people, r
     assert first.kind == "Concern"
     assert concern.reference in first.title
     assert ("What was seen or heard", concern.account) in first.details
+    steps = dict(first.details)
+    assert people.dsl.full_name in steps["Acknowledged"]
+    assert steps["Decided"].startswith("Opened as a new incident")
     outcome = ConcernOutcome.objects.get(concern=concern)
     assert (outcome.kind, outcome.incident) == (ConcernOutcomeKind.INCIDENT_OPENED, incident)
     # Deciding what it is acknowledges it, if nobody had.
