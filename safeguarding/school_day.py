@@ -20,9 +20,6 @@ from django.utils import timezone
 
 #: Monday to Friday (`date.weekday()` 0–4).
 SCHOOL_WEEKDAYS = frozenset(range(5))
-#: A school day is at most 24 hours and the time allowed at most 600 minutes, so an
-#: answer is always found within this many days; the bound stops a bad row looping.
-_MOST_DAYS_SEARCHED = 21
 
 
 class HasSchoolDay(Protocol):
@@ -37,15 +34,6 @@ def _day_bounds(school: HasSchoolDay, day: dt.date) -> tuple[dt.datetime, dt.dat
     )
 
 
-def in_school_day(school: HasSchoolDay, moment: dt.datetime) -> bool:
-    """Whether `moment` falls within the school's day on a school weekday."""
-    local = timezone.localtime(moment)
-    if local.weekday() not in SCHOOL_WEEKDAYS:
-        return False
-    opens, closes = _day_bounds(school, local.date())
-    return opens <= moment < closes
-
-
 def school_minutes_later(school: HasSchoolDay, start: dt.datetime, minutes: int) -> dt.datetime:
     """The moment `minutes` of school time after `start`.
 
@@ -55,7 +43,7 @@ def school_minutes_later(school: HasSchoolDay, start: dt.datetime, minutes: int)
     """
     left = dt.timedelta(minutes=minutes)
     day = timezone.localtime(start).date()
-    for _ in range(_MOST_DAYS_SEARCHED):
+    for _ in range(_days_to_search(school, minutes)):
         if day.weekday() in SCHOOL_WEEKDAYS:
             opens, closes = _day_bounds(school, day)
             begin = max(start, opens)
@@ -64,4 +52,15 @@ def school_minutes_later(school: HasSchoolDay, start: dt.datetime, minutes: int)
                     return begin + left
                 left -= closes - begin
         day += dt.timedelta(days=1)
-    raise ValueError(f"No school time within {_MOST_DAYS_SEARCHED} days of {start}.")
+    raise ValueError(f"The school day of {school} has no time in it.")
+
+
+def _days_to_search(school: HasSchoolDay, minutes: int) -> int:
+    """Enough calendar days to hold `minutes` of school time, however short the day:
+    the school days needed, as weeks of five, and a week more for where it starts."""
+    opens, closes = _day_bounds(school, dt.date(2026, 1, 5))  # any Monday
+    day_minutes = max(int((closes - opens).total_seconds() // 60), 0)
+    if day_minutes == 0:
+        return 0
+    school_days = -(-minutes // day_minutes)
+    return 7 * (-(-school_days // 5) + 1)

@@ -350,7 +350,7 @@ def concern_counts() -> dict[str, int]:
 
 CONCERN_PAGES = [
     ("concerns:report", "school", "staff"),
-    ("concerns:settings", "school", "dsl"),
+    ("concerns:settings", "school", "head"),
     ("concerns:detail", "concern", "staff"),  # the note form, posted to concerns:note
     ("concerns:add_to_incident", "concern", "dsl"),
     ("concerns:detail", "concern", "dsl"),  # the "handled elsewhere" form

@@ -99,10 +99,11 @@ RULES: dict[str, Rule] = {
     "concerns:list": Rule(
         **SCHOOL, get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS}, post=only(405)
     ),
+    # Read by everyone who reads concerns; changed by the headteacher.
     "concerns:settings": Rule(
         **SCHOOL,
         get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS},
-        post={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS},
+        post={**LOGIN, "dsl": 403, "deputy": 403, "head": 200, **NOT_CONCERN_READERS},
     ),
     "concerns:mine": Rule(get={**LOGIN, **SIGNED_IN}, post=only(405)),
     "concerns:detail": Rule(

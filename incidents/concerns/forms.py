@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
+from django.utils import timezone
 
 from incidents.models import CONCERN_TEXT_MAX, Concern, Incident, InvolvementRole
 from safeguarding.models import Pupil, School
@@ -25,6 +26,25 @@ NOT_THE_IMAGERY = (
     "Do not describe any picture or video beyond what the DSL needs to know, for example "
     "'a photo of a pupil in their underwear'."
 )
+
+
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be a row's id: ASCII digits, short enough for the database
+    (Python reads "²" as a digit, and a 25-digit number overflows SQLite's integer)."""
+    text = str(value)
+    return text.isascii() and text.isdecimal() and len(text) <= 18
+
+
+class PupilsField(forms.ModelMultipleChoiceField):
+    """Pupils of the school, ticked; anything that cannot be an id is refused as a
+    pupil not on the roll, before the database sees it."""
+
+    def clean(self, value: Any) -> Any:
+        if value and any(not is_row_id(item) for item in value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().clean(value)
 
 
 def _text(label: str, hint: str, *, required: bool = False, rows: int = 4) -> forms.CharField:
@@ -48,7 +68,7 @@ class ConcernReportForm(forms.Form):
         max_length=100,
         widget=SearchInput(share="two-thirds"),
     )
-    pupils = forms.ModelMultipleChoiceField(
+    pupils = PupilsField(
         queryset=Pupil.objects.none(),
         label="Pupils this is about",
         required=False,
@@ -191,7 +211,8 @@ class AddToIncidentForm(PupilRolesForm):
         field: Any = self.fields["incident"]
         field.queryset = incidents
         field.label_from_instance = lambda incident: (
-            f"{incident.reference}, came to light {incident.came_to_light_at:%-d %B %Y}"
+            f"{incident.reference}, came to light "
+            f"{timezone.localtime(incident.came_to_light_at):%-d %B %Y}"
         )
         field.widget = forms.Select(choices=field.choices)
 

@@ -79,12 +79,16 @@ def waited(concern: Concern, now: dt.datetime) -> str:
 
 
 def concerns_for_user(user: User) -> QuerySet[Concern]:
-    """Every concern of the schools where `user` reads concerns, and the ones they
-    reported in schools where they still report concerns."""
+    """Every concern of the schools where `user` reads concerns, except one that became
+    part of an incident they may not see (a restricted one); and the ones they reported
+    in schools where they still report concerns."""
     if not user.is_authenticated or not user.is_active:
         return Concern.objects.none()
+    incident_visible = Q(outcome__incident__isnull=True) | Q(
+        outcome__incident__in=incidents_for_user(user)
+    )
     return Concern.objects.filter(
-        Q(school__in=schools_for_user(user, VIEW_CONCERNS))
+        (Q(school__in=schools_for_user(user, VIEW_CONCERNS)) & incident_visible)
         | Q(reported_by=user, school__in=schools_for_user(user, REPORT_CONCERN))
     )
 

@@ -76,7 +76,9 @@ def concern_report(
         Concern(
             school=locked,
             reference=next_reference(
-                Concern, locked, f"{locked.reference_prefix}-C-{reported_at.year}-"
+                Concern,
+                locked,
+                f"{locked.reference_prefix}-C-{timezone.localdate(reported_at).year}-",
             ),
             reported_by=actor,
             reported_at=reported_at,
@@ -107,7 +109,8 @@ def concern_report(
     # Imported here: the task module imports this one for `concern_escalate`.
     from incidents.concerns.tasks import schedule_escalation
 
-    transaction.on_commit(partial(schedule_escalation, concern))
+    # The concern is saved whatever happens to the queue: cron escalates it if this fails.
+    transaction.on_commit(partial(schedule_escalation, concern), robust=True)
     return concern
 
 
@@ -116,7 +119,18 @@ def concern_note_add(*, actor: User, concern: Concern, text: str) -> ConcernNote
     """A later note by the reporter, kept in order beside the concern."""
     if concern.reported_by_id != actor.pk:
         raise ValidationError({"text": "Only the person who reported a concern adds notes to it."})
-    return save_audited(ConcernNote(concern=concern, text=text, written_by=actor), actor=actor)
+    note = save_audited(ConcernNote(concern=concern, text=text, written_by=actor), actor=actor)
+    # New information cannot wait for someone to open the page: the DSLs are told.
+    notify(
+        event=NotificationEvent.CONCERN_NOTE_ADDED,
+        school=concern.school,
+        recipients=school_members_with(concern.school, MANAGE_INCIDENTS).exclude(pk=actor.pk),
+        link=concern_link(concern),
+        actor=actor,
+        reference=concern.reference,
+        key=f"concern-note:{note.pk}",
+    )
+    return note
 
 
 def _locked(concern: Concern) -> Concern:

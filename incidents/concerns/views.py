@@ -26,6 +26,7 @@ from incidents.concerns.forms import (
     ConcernSettingsForm,
     PupilRolesForm,
     WiderProceduresForm,
+    is_row_id,
 )
 from incidents.concerns.selectors import (
     STATUS_MEANING,
@@ -51,7 +52,7 @@ from incidents.models import Concern
 from safeguarding.access import pupil_search, school_for_user, school_members_with, schools_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import Pupil, School, User
-from safeguarding.roles import MANAGE_INCIDENTS, REPORT_CONCERN, VIEW_CONCERNS
+from safeguarding.roles import MANAGE_INCIDENTS, REPORT_CONCERN, SIGN_OFF, VIEW_CONCERNS
 from safeguarding.web.views import add_service_errors, request_user, resubmitted, stale_changes
 
 SEARCH_LIMIT = 20
@@ -65,7 +66,7 @@ def _who_to_tell(school: School) -> str:
 
 def _chosen_pupils(form: ConcernReportForm, school: School) -> list[Pupil]:
     """The pupils ticked so far, read from what was sent (only this school's)."""
-    ids = [value for value in form["pupils"].value() or [] if str(value).isdigit()]
+    ids = [value for value in form["pupils"].value() or [] if is_row_id(value)]
     return list(Pupil.objects.filter(school=school, pk__in=ids))
 
 
@@ -278,9 +279,13 @@ def wider_procedures(request: HttpRequest, concern_id: int) -> HttpResponse:
         return answered
     form = WiderProceduresForm(request.POST)
     if form.is_valid():
-        concern_refer_to_wider_procedures(
-            actor=user, concern=concern, reason=form.cleaned_data["reason"]
-        )
+        try:
+            concern_refer_to_wider_procedures(
+                actor=user, concern=concern, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:  # a colleague decided first
+            messages.info(request, " ".join(error.messages))
+            return redirect("concerns:detail", concern_id=concern.pk)
         messages.success(
             request,
             f"Concern {concern.reference} is recorded as handled under the school's wider "
@@ -326,10 +331,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def settings(request: HttpRequest, school_id: int) -> HttpResponse:
-    """Who staff tell, their phone number, and how fast a DSL must acknowledge."""
+    """Who staff tell, their phone number, and how fast a DSL must acknowledge. Everyone
+    who reads the school's concerns may look; the headteacher changes them, since the
+    escalation that holds the DSLs to the time comes to them."""
     user = request_user(request)
-    school = school_for_user(user, school_id, VIEW_CONCERNS)
     write = request.method == "POST"
+    school = school_for_user(
+        user, school_id, VIEW_CONCERNS, write_codename=SIGN_OFF if write else None
+    )
     form = ConcernSettingsForm(
         request.POST if write else None, instance=school, initial={"version": school.version}
     )
@@ -358,5 +367,6 @@ def settings(request: HttpRequest, school_id: int) -> HttpResponse:
             "school": school,
             "form": form,
             "stale": stale,
+            "may_change": schools_for_user(user, SIGN_OFF).filter(pk=school.pk).exists(),
         },
     )

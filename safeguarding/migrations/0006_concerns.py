@@ -112,30 +112,30 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalnotification',
             name='event',
-            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time')], max_length=30),
+            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time'), ('concern_note', 'The reporter added a note to a concern')], max_length=30),
         ),
         migrations.AlterField(
             model_name='historicalnotificationpreference',
             name='event',
-            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time')], max_length=30),
+            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time'), ('concern_note', 'The reporter added a note to a concern')], max_length=30),
         ),
         migrations.AlterField(
             model_name='notification',
             name='event',
-            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time')], max_length=30),
+            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time'), ('concern_note', 'The reporter added a note to a concern')], max_length=30),
         ),
         migrations.AlterField(
             model_name='notificationpreference',
             name='event',
-            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time')], max_length=30),
+            field=models.CharField(choices=[('pack_ready', 'A caseload pack you asked for is ready'), ('pack_failed', 'A caseload pack you asked for could not be made'), ('signoff_waiting', 'Something is waiting for your sign-off'), ('decision_returned', 'The headteacher sent something back to you'), ('concern_reported', 'A member of staff reported a concern'), ('concern_overdue', 'A concern was not acknowledged in time'), ('concern_note', 'The reporter added a note to a concern')], max_length=30),
         ),
         migrations.AddConstraint(
             model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('event__in', ['pack_ready', 'pack_failed', 'signoff_waiting', 'decision_returned', 'concern_reported', 'concern_overdue'])), name='notification_event_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('event__in', ['pack_ready', 'pack_failed', 'signoff_waiting', 'decision_returned', 'concern_reported', 'concern_overdue', 'concern_note'])), name='notification_event_known'),
         ),
         migrations.AddConstraint(
             model_name='notificationpreference',
-            constraint=models.CheckConstraint(condition=models.Q(('event__in', ['pack_ready', 'pack_failed', 'signoff_waiting', 'decision_returned', 'concern_reported', 'concern_overdue'])), name='notification_preference_event_known'),
+            constraint=models.CheckConstraint(condition=models.Q(('event__in', ['pack_ready', 'pack_failed', 'signoff_waiting', 'decision_returned', 'concern_reported', 'concern_overdue', 'concern_note'])), name='notification_preference_event_known'),
         ),
         migrations.AddConstraint(
             model_name='school',

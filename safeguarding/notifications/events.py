@@ -19,11 +19,18 @@ class NotificationEvent(models.TextChoices):
     DECISION_RETURNED = "decision_returned", "The headteacher sent something back to you"
     CONCERN_REPORTED = "concern_reported", "A member of staff reported a concern"
     CONCERN_OVERDUE = "concern_overdue", "A concern was not acknowledged in time"
+    CONCERN_NOTE_ADDED = "concern_note", "The reporter added a note to a concern"
 
 
 #: A concern cannot wait for tomorrow's summary: these are always emailed at once, and
 #: the account page does not offer a choice (002 §3.1–§3.2).
-ALWAYS_AT_ONCE = frozenset({NotificationEvent.CONCERN_REPORTED, NotificationEvent.CONCERN_OVERDUE})
+ALWAYS_AT_ONCE = frozenset(
+    {
+        NotificationEvent.CONCERN_REPORTED,
+        NotificationEvent.CONCERN_OVERDUE,
+        NotificationEvent.CONCERN_NOTE_ADDED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,5 +79,11 @@ EVENT_TEXT: dict[str, EventText] = {
         sentence="Concern {reference} at {school} has not been acknowledged by a DSL within "
         "the time the school set.",
         action="Open the concern",
+    ),
+    NotificationEvent.CONCERN_NOTE_ADDED: EventText(
+        subject="Note added to a concern – {school}",
+        sentence="The member of staff who reported concern {reference} at {school} added a "
+        "note to it.",
+        action="Read the note",
     ),
 }

@@ -107,6 +107,19 @@ def test_a_digest_choice_does_not_delay_a_concern(people, report):
     assert row.delivery == Delivery.IMMEDIATE
 
 
+def test_a_note_tells_the_dsls_at_once_without_its_words(
+    people, report, django_capture_on_commit_callbacks
+):
+    concern = report()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        concern_note_add(actor=people.staff, concern=concern, text="He has sent it to others.")
+    told = {message.to[0] for message in mail.outbox}
+    assert told == {people.dsl.email, people.deputy.email, people.colleague_dsl.email}
+    assert all("sent it to others" not in message.body for message in mail.outbox)
+    assert all(concern.reference in message.body for message in mail.outbox)
+
+
 def test_only_the_reporter_adds_notes_and_they_keep_their_order(people, report):
     concern = report()
     concern_note_add(actor=people.staff, concern=concern, text="He said it was sent to others.")

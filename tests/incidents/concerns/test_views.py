@@ -339,8 +339,18 @@ def test_the_dsl_list_runs_the_same_queries_for_one_concern_or_many(client, peop
     assert queries() == one_each
 
 
-def test_settings_are_saved_and_refused_by_field(client, people):
+def test_a_dsl_reads_the_settings_and_the_headteacher_changes_them(client, people):
     client.force_login(people.dsl)
+    url = reverse("concerns:settings", kwargs={"school_id": people.school.pk})
+    page = client.get(url).content.decode()
+    assert "The headteacher sets these." in page
+    assert "60 minutes of the school day" in page
+    assert "<form method" not in page
+    assert client.post(url, {"version": people.school.version}).status_code == 403
+
+
+def test_settings_are_saved_and_refused_by_field(client, people):
+    client.force_login(people.head)
     url = reverse("concerns:settings", kwargs={"school_id": people.school.pk})
     page = client.get(url).content.decode()
     assert 'value="08:30"' in page
@@ -362,6 +372,47 @@ def test_settings_are_saved_and_refused_by_field(client, people):
     people.school.refresh_from_db()
     assert people.school.concern_acknowledge_minutes == 30
     assert people.school.school_day_ends == dt.time(15, 30)
+
+
+def test_hostile_pupil_ids_are_refused_by_field(client, people, pupil):
+    client.force_login(people.staff)
+    for bad in ("²", "9" * 25, "-1", "1 OR 1=1"):
+        for extra in ({}, {"search": "1", "q": "chloe"}):
+            response = client.post(report_url(people), {**sending(), "pupils": [bad], **extra})
+            assert response.status_code == 200, bad
+            if not extra:
+                assert "Choose pupils from this school" in response.content.decode()
+    assert not Concern.objects.exists()
+
+
+def test_a_restricted_incidents_concern_is_hidden_like_the_incident(client, people, report):
+    from incidents.concerns.services import concern_open_incident
+    from incidents.services import incident_update
+
+    concern = report()
+    incident = concern_open_incident(actor=people.dsl, concern=concern, roles={})
+    incident_update(
+        actor=people.dsl, incident=incident, expected_version=incident.version, restricted=True
+    )
+    for who, status in ((people.deputy, 404), (people.dsl, 200), (people.head, 200)):
+        client.force_login(who)
+        assert client.get(detail_url(concern)).status_code == status, who
+        listing = client.get(reverse("concerns:list", kwargs={"school_id": people.school.pk}))
+        assert (concern.reference in listing.content.decode()) == (status == 200)
+    client.force_login(people.staff)  # the reporter still sees what they sent
+    assert client.get(detail_url(concern)).status_code == 200
+
+
+def test_a_colleague_deciding_first_is_said_not_a_server_error(client, people, report):
+    concern = report()
+    concern_acknowledge(actor=people.dsl, concern=concern)
+    url = reverse("concerns:wider_procedures", kwargs={"concern_id": concern.pk})
+    client.force_login(people.deputy)
+    client.get(detail_url(concern))  # the deputy has the page open
+    concern_refer_to_wider_procedures(actor=people.dsl, concern=concern, reason="Elsewhere")
+    response = client.post(url, {"reason": "Also elsewhere"}, follow=True)
+    assert response.status_code == 200
+    assert "already decided" in response.content.decode()
 
 
 def test_sending_emails_the_dsls(client, people, pupil, django_capture_on_commit_callbacks):
