@@ -12,7 +12,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from incidents.models import Incident
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds, schools_for_user
 from safeguarding.models import User
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS, VIEW_RESTRICTED_INCIDENTS
 
@@ -43,14 +43,11 @@ def incident_for_user(user: User, pk: int, *, write: bool = False) -> Incident:
         incident = incidents_for_user(user).select_related("school", "lead_dsl").get(pk=pk)
     except Incident.DoesNotExist:
         raise Http404("No such incident.") from None
-    if (
-        write
-        and not schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
-    ):
+    if write and not holds(user, MANAGE_INCIDENTS, incident.school_id):
         raise PermissionDenied("You may read this incident but not change it.")
     return incident
 
 
 def may_manage(user: User, incident: Incident) -> bool:
     """Whether `user` may change the incident's record (the school's DSLs)."""
-    return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=incident.school_id).exists()
+    return holds(user, MANAGE_INCIDENTS, incident.school_id)

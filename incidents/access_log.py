@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from incidents.access import may_manage
 from incidents.models import AccessAction, AccessLogEntry, Incident
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.models import User
 from safeguarding.roles import SIGN_OFF
 
@@ -45,7 +45,4 @@ def access_log_for(incident: Incident) -> QuerySet[AccessLogEntry]:
 def may_read_access_log(user: User, incident: Incident) -> bool:
     """The school's DSLs and deputies (who manage the record) and its headteacher or
     acting headteacher (who sign it off); not a trust lead or anyone else who only reads."""
-    return (
-        may_manage(user, incident)
-        or schools_for_user(user, SIGN_OFF).filter(pk=incident.school_id).exists()
-    )
+    return may_manage(user, incident) or holds(user, SIGN_OFF, incident.school_id)

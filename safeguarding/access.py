@@ -25,6 +25,12 @@ def schools_for_user(user: User, codename: str) -> QuerySet[School]:
     return get_objects_for_user(user, qualified(codename), klass=School, accept_global_perms=False)
 
 
+def holds(user: User, codename: str, school_id: int) -> bool:
+    """Whether `user` holds `codename` in the school `school_id` (a role there gives it);
+    global permissions count for nothing, as in `schools_for_user`."""
+    return schools_for_user(user, codename).filter(pk=school_id).exists()
+
+
 def school_for_user(
     user: User, pk: int, codename: str, *, write_codename: str | None = None
 ) -> School:
@@ -37,7 +43,7 @@ def school_for_user(
         school = schools_for_user(user, codename).get(pk=pk)
     except School.DoesNotExist:
         raise Http404("No such school.") from None
-    if write_codename and not schools_for_user(user, write_codename).filter(pk=pk).exists():
+    if write_codename and not holds(user, write_codename, pk):
         raise PermissionDenied("You may read this page but not change it.")
     return school
 

@@ -58,9 +58,9 @@ def school_minutes_later(school: HasSchoolDay, start: dt.datetime, minutes: int)
 def _days_to_search(school: HasSchoolDay, minutes: int) -> int:
     """Enough calendar days to hold `minutes` of school time, however short the day:
     the school days needed, as weeks of five, and a week more for where it starts."""
-    opens, closes = _day_bounds(school, dt.date(2026, 1, 5))  # any Monday
-    day_minutes = max(int((closes - opens).total_seconds() // 60), 0)
-    if day_minutes == 0:
+    starts, ends = school.school_day_starts, school.school_day_ends
+    day_minutes = (ends.hour * 60 + ends.minute) - (starts.hour * 60 + starts.minute)
+    if day_minutes <= 0:
         return 0
     school_days = -(-minutes // day_minutes)
     return 7 * (-(-school_days // 5) + 1)

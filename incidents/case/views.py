@@ -27,6 +27,7 @@ from incidents.signoff.items import sign_off_items
 from incidents.triage.selectors import newest_assessment
 from referrals.timeliness import incident_timeliness
 from safeguarding.access import (
+    holds,
     memberships_for_user,
     pupil_for_user,
     pupil_search,
@@ -58,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     reporting = list(schools_for_user(user, REPORT_CONCERN))
     readable = set(schools_for_user(user, VIEW_INCIDENTS).values_list("pk", flat=True))
-    reads_concerns = schools_for_user(user, VIEW_CONCERNS).exists()
+    concern_school_ids = set(schools_for_user(user, VIEW_CONCERNS).values_list("pk", flat=True))
+    reads_concerns = bool(concern_school_ids)
     if len(reporting) == 1 and not readable and not reads_concerns:
         return redirect("concerns:report", school_id=reporting[0].pk)
     query = request.GET.get("q", "").strip()[:100]
@@ -74,9 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships_for_user(user),
             "reporting_schools": reporting,
             "readable_school_ids": readable,
-            "concern_school_ids": set(
-                schools_for_user(user, VIEW_CONCERNS).values_list("pk", flat=True)
-            ),
+            "concern_school_ids": concern_school_ids,
             "waiting_concerns": waiting,
             "waiting_caption": f"Concerns waiting for a DSL ({len(waiting)}), oldest first",
             "concern_counts": [] if reads_concerns else concern_counts(user),
@@ -112,8 +112,8 @@ def caseload(request: HttpRequest, school_id: int) -> HttpResponse:
             "query": query,
             "pupils": pupils,
             "search_limit": SEARCH_RESULTS,
-            "may_log": schools_for_user(user, MANAGE_INCIDENTS).filter(pk=school.pk).exists(),
-            "may_export": schools_for_user(user, EXPORT_RECORDS).filter(pk=school.pk).exists(),
+            "may_log": holds(user, MANAGE_INCIDENTS, school.pk),
+            "may_export": holds(user, EXPORT_RECORDS, school.pk),
         },
     )
 

@@ -109,11 +109,11 @@ class ConcernReportForm(forms.Form):
         rows=3,
     )
 
-    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].error_messages["required"] = "Say what you saw or heard."
-        pupils: Any = self.fields["pupils"]
-        pupils.queryset = Pupil.objects.filter(school=school)
+        field: Any = self.fields["pupils"]
+        field.queryset = pupils
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data

@@ -28,8 +28,8 @@ from incidents.models import (
     IncidentStatus,
 )
 from incidents.timeline import TimelineEntry
-from safeguarding.access import schools_for_user
-from safeguarding.models import School, User
+from safeguarding.access import holds, schools_for_user
+from safeguarding.models import Pupil, School, User
 from safeguarding.roles import REPORT_CONCERN, VIEW_CONCERNS, VIEW_INCIDENTS
 from safeguarding.web.display import person_name, when_text
 
@@ -95,7 +95,13 @@ def concerns_for_user(user: User) -> QuerySet[Concern]:
 
 def may_read_all(user: User, school: School) -> bool:
     """Whether `user` reads every concern of `school` and what was done with it."""
-    return schools_for_user(user, VIEW_CONCERNS).filter(pk=school.pk).exists()
+    return holds(user, VIEW_CONCERNS, school.pk)
+
+
+def school_roll(school: School) -> QuerySet[Pupil]:
+    """The pupils anyone reporting a concern at `school` may name. A member of staff
+    reads no pupil record: the report page shows only each one's name and year group."""
+    return Pupil.objects.filter(school=school)
 
 
 def with_steps(concerns: QuerySet[Concern]) -> QuerySet[Concern]:

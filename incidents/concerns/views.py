@@ -37,6 +37,7 @@ from incidents.concerns.selectors import (
     open_incidents_to_join,
     reported_by,
     school_concerns,
+    school_roll,
     waited,
 )
 from incidents.concerns.services import (
@@ -49,7 +50,13 @@ from incidents.concerns.services import (
     concern_settings_change,
 )
 from incidents.models import Concern
-from safeguarding.access import pupil_search, school_for_user, school_members_with, schools_for_user
+from safeguarding.access import (
+    holds,
+    pupil_search,
+    school_for_user,
+    school_members_with,
+    schools_for_user,
+)
 from safeguarding.audit import StaleEditError
 from safeguarding.models import Pupil, School, User
 from safeguarding.roles import MANAGE_INCIDENTS, REPORT_CONCERN, SIGN_OFF, VIEW_CONCERNS
@@ -67,7 +74,7 @@ def _who_to_tell(school: School) -> str:
 def _chosen_pupils(form: ConcernReportForm, school: School) -> list[Pupil]:
     """The pupils ticked so far, read from what was sent (only this school's)."""
     ids = [value for value in form["pupils"].value() or [] if is_row_id(value)]
-    return list(Pupil.objects.filter(school=school, pk__in=ids))
+    return list(school_roll(school).filter(pk__in=ids))
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,7 +88,7 @@ def report(request: HttpRequest, school_id: int) -> HttpResponse:
     now = timezone.localtime()
     form = ConcernReportForm(
         request.POST if write else None,
-        school=school,
+        pupils=school_roll(school),
         initial={"happened_on": now.date(), "happened_time": now.strftime("%H:%M")},
     )
     searching = write and "search" in request.POST
@@ -104,7 +111,7 @@ def report(request: HttpRequest, school_id: int) -> HttpResponse:
     query = (request.POST.get("q", "") if write else "").strip()[:100]
     results: list[Pupil] = []
     if searching and query:
-        found = pupil_search(Pupil.objects.filter(school=school), query)
+        found = pupil_search(school_roll(school), query)
         results = list(found.exclude(pk__in=[pupil.pk for pupil in chosen])[:SEARCH_LIMIT])
     return render(
         request,
@@ -124,7 +131,7 @@ def report(request: HttpRequest, school_id: int) -> HttpResponse:
 
 
 def _may_act(user: User, concern: Concern) -> bool:
-    return schools_for_user(user, MANAGE_INCIDENTS).filter(pk=concern.school_id).exists()
+    return holds(user, MANAGE_INCIDENTS, concern.school_id)
 
 
 def _detail(request: HttpRequest, concern: Concern, **forms: Any) -> HttpResponse:
@@ -132,12 +139,13 @@ def _detail(request: HttpRequest, concern: Concern, **forms: Any) -> HttpRespons
     full = may_read_all(user, concern.school)
     outcome = getattr(concern, "outcome", None)
     now = timezone.now()
+    status = concern_status(concern)
     context: dict[str, Any] = {
         "concern": concern,
         "full": full,
         "mine": concern.reported_by_id == user.pk,
-        "status": concern_status(concern),
-        "status_meaning": STATUS_MEANING[concern_status(concern)],
+        "status": status,
+        "status_meaning": STATUS_MEANING[status],
         "overdue": is_overdue(concern, now),
         "waited": waited(concern, now),
         "acknowledgement": getattr(concern, "acknowledgement", None),
@@ -307,7 +315,6 @@ def school_list(request: HttpRequest, school_id: int) -> HttpResponse:
         {
             "school": school,
             "concerns": school_concerns(user, school),
-            "may_act": schools_for_user(user, MANAGE_INCIDENTS).filter(pk=school.pk).exists(),
         },
     )
 
@@ -367,6 +374,6 @@ def settings(request: HttpRequest, school_id: int) -> HttpResponse:
             "school": school,
             "form": form,
             "stale": stale,
-            "may_change": schools_for_user(user, SIGN_OFF).filter(pk=school.pk).exists(),
+            "may_change": holds(user, SIGN_OFF, school.pk),
         },
     )

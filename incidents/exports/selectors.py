@@ -44,7 +44,7 @@ from incidents.timeline import TimelineEntry
 from incidents.triage.selectors import newest_assessment, triage_outcome_label
 from referrals.selectors import referrals_for_incident
 from referrals.timeliness import incident_timeliness
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.models import User
 from safeguarding.roles import EXPORT_RECORDS
 from safeguarding.web.display import when_text
@@ -55,7 +55,7 @@ def exportable_incident(user: User, pk: int) -> Incident:
     missing record), 403 when they see it but hold no `export_records` in its school
     (issue 8; docs/roles.md)."""
     incident = incident_for_user(user, pk)
-    if not schools_for_user(user, EXPORT_RECORDS).filter(pk=incident.school_id).exists():
+    if not holds(user, EXPORT_RECORDS, incident.school_id):
         raise PermissionDenied("You may read this incident but not export it.")
     return incident
 

@@ -22,7 +22,7 @@ from incidents.access_log import access_record
 from incidents.exports.redaction import Redactor
 from incidents.exports.selectors import incident_record
 from incidents.models import AccessAction, Export, ExportKind, ExportStatus, Incident
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.audit import save_audited
 from safeguarding.models import User
 from safeguarding.pdf.render import render_pdf
@@ -48,7 +48,7 @@ def incident_export(*, actor: User, incident: Incident, redacted: bool) -> tuple
     `export_records` in its school, checked here too so no caller can skip it."""
     if not (
         incidents_for_user(actor).filter(pk=incident.pk).exists()
-        and schools_for_user(actor, EXPORT_RECORDS).filter(pk=incident.school_id).exists()
+        and holds(actor, EXPORT_RECORDS, incident.school_id)
     ):
         raise PermissionDenied("You may not export this incident.")
     now = timezone.now()

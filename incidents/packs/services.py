@@ -50,7 +50,7 @@ from incidents.packs.selectors import (
     pack_may_download,
     pack_redactor,
 )
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.audit import save_audited
 from safeguarding.background.retry import TRANSIENT_ERRORS
 from safeguarding.models import School, User
@@ -111,7 +111,7 @@ def school_pack_create(
     """Record the request for a pack of `school`'s incidents that came to light from
     `date_from` to `date_to`, to be made by `school_pack_generate`. `actor` must hold
     `export_records` in the school, checked here too so no caller can skip it."""
-    if not schools_for_user(actor, EXPORT_RECORDS).filter(pk=school.pk).exists():
+    if not holds(actor, EXPORT_RECORDS, school.pk):
         raise PermissionDenied("You may not export this school's records.")
     errors = date_range_errors(date_from, date_to)
     if errors:
@@ -185,9 +185,7 @@ def _generate(export: Export, final: Path, partial: Path) -> None:
     incidents = pack_incidents(actor, school, export.date_from, export.date_to)
     total = incidents.count()
     _save(export, status=ExportStatus.RUNNING, total=total, done=0)
-    if not (
-        actor.is_active and schools_for_user(actor, EXPORT_RECORDS).filter(pk=school.pk).exists()
-    ):
+    if not (actor.is_active and holds(actor, EXPORT_RECORDS, school.pk)):
         raise PackRefusedError(f"{actor} no longer holds export records at {school.name}.")
     redactor = pack_redactor(school, incidents) if export.redacted else Redactor.none()
     step = max(1, total // PROGRESS_STEPS)
@@ -320,10 +318,7 @@ def school_pack_download(*, actor: User, export: Export) -> Path:
     Refused when `actor` does not hold `export_records` in the school, or may not see
     every incident in it (a restricted one the requester could see);
     `FileNotFoundError` when the pack is not ready or its file is gone."""
-    if not (
-        schools_for_user(actor, EXPORT_RECORDS).filter(pk=export.school_id).exists()
-        and pack_may_download(actor, export)
-    ):
+    if not (holds(actor, EXPORT_RECORDS, export.school_id) and pack_may_download(actor, export)):
         raise PermissionDenied("This pack holds records you may not see.")
     path = pack_path(export)
     if export.status != ExportStatus.READY or not path.is_file():

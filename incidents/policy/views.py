@@ -13,7 +13,7 @@ from incidents.policy.forms import TriagePolicyForm
 from incidents.policy.services import school_triage_policy_change
 from incidents.triage.criteria import CRITERION_SUMMARIES
 from incidents.triage.facts import CRITERIA, PRESETS
-from safeguarding.access import school_for_user, schools_for_user
+from safeguarding.access import holds, school_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import User
 from safeguarding.roles import CHANGE_TRIAGE_POLICY, VIEW_INCIDENTS
@@ -30,7 +30,7 @@ def triage_policy(request: HttpRequest, school_id: int) -> HttpResponse:
     school = school_for_user(
         user, school_id, VIEW_INCIDENTS, write_codename=CHANGE_TRIAGE_POLICY if write else None
     )
-    may_change = schools_for_user(user, CHANGE_TRIAGE_POLICY).filter(pk=school.pk).exists()
+    may_change = holds(user, CHANGE_TRIAGE_POLICY, school.pk)
     form = TriagePolicyForm(
         request.POST if write else None, instance=school, initial={"version": school.version}
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from incidents.models import Incident, IncidentAccessGrant
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.audit import save_audited
 from safeguarding.models import User
 from safeguarding.roles import VIEW_INCIDENTS
@@ -28,7 +28,7 @@ def restricted_access_grant(
     """
     if not incident.restricted:
         raise ValidationError({"user": "This incident is not restricted: no grant is needed."})
-    if not schools_for_user(user, VIEW_INCIDENTS).filter(pk=incident.school_id).exists():
+    if not holds(user, VIEW_INCIDENTS, incident.school_id):
         raise ValidationError(
             {"user": f"{user} has no role that can read this school's incidents."}
         )

@@ -8,13 +8,13 @@ from django.http import Http404
 from incidents.access import incident_for_user, incidents_for_user
 from incidents.models import Incident, SignOffKind
 from incidents.signoff.items import ItemState, SignOffItem, sign_off_item, sign_off_items
-from safeguarding.access import schools_for_user
+from safeguarding.access import holds
 from safeguarding.models import School, User
 from safeguarding.roles import SIGN_OFF
 
 
 def may_sign_off(user: User, school_id: int) -> bool:
-    return schools_for_user(user, SIGN_OFF).filter(pk=school_id).exists()
+    return holds(user, SIGN_OFF, school_id)
 
 
 def school_items(user: User, school: School) -> list[SignOffItem]:

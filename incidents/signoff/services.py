@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from incidents.models import Incident, SignOff, SignOffAction
 from incidents.signoff.items import ItemState, sign_off_item
-from safeguarding.access import school_members_with, schools_for_user
+from safeguarding.access import holds, school_members_with
 from safeguarding.audit import save_audited
 from safeguarding.models import User
 from safeguarding.notifications.events import NotificationEvent
@@ -43,7 +43,7 @@ def sign_off_record(
     always covers exactly what its signer saw.
     """
     current = Incident.objects.select_for_update().select_related("school").get(pk=incident.pk)
-    if not schools_for_user(actor, SIGN_OFF).filter(pk=current.school_id).exists():
+    if not holds(actor, SIGN_OFF, current.school_id):
         raise PermissionDenied("Only the school's headteacher or acting headteacher signs off.")
     item = sign_off_item(current, kind, subject_id)
     if item is None:

@@ -40,7 +40,7 @@ from referrals.agencies.services import (
     agency_contact_update,
 )
 from referrals.models import Agency, AgencyContact
-from safeguarding.access import school_for_user, schools_for_user
+from safeguarding.access import holds, school_for_user
 from safeguarding.audit import StaleEditError
 from safeguarding.models import School, User
 from safeguarding.roles import MANAGE_INCIDENTS, VIEW_INCIDENTS
@@ -79,7 +79,7 @@ def _school(request: HttpRequest, school_id: int) -> tuple[User, School, Keeper]
     user = request_user(request)
     school = school_for_user(user, school_id, VIEW_INCIDENTS)
     keeper = Keeper(
-        school_contacts=schools_for_user(user, MANAGE_INCIDENTS).filter(pk=school.pk).exists(),
+        school_contacts=holds(user, MANAGE_INCIDENTS, school.pk),
         trust_defaults=keeps_trust_defaults(user, school),
     )
     return user, school, keeper

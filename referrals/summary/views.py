@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from referrals.summary.forms import DateRangeForm
 from referrals.timeliness import school_summary
-from safeguarding.access import school_for_user, schools_for_user
+from safeguarding.access import holds, school_for_user
 from safeguarding.roles import EXPORT_RECORDS, VIEW_INCIDENTS
 from safeguarding.web.views import request_user
 
@@ -36,6 +36,6 @@ def school(request: HttpRequest, school_id: int) -> HttpResponse:
             "school": found,
             "form": form,
             "summary": school_summary(user, found, *date_range) if date_range else None,
-            "may_export": schools_for_user(user, EXPORT_RECORDS).filter(pk=found.pk).exists(),
+            "may_export": holds(user, EXPORT_RECORDS, found.pk),
         },
     )
