@@ -8,6 +8,7 @@ drawn from the name lists with a fixed seed, so every run produces the same rost
 
 from __future__ import annotations
 
+import datetime as dt
 from base64 import b32decode
 from typing import Final, NamedTuple
 
@@ -45,6 +46,17 @@ class Feeder(NamedTuple):
 
     la: str
     establishment: str
+
+
+class MisPupil(NamedTuple):
+    """A pupil with fixed details, as the MIS had them before the example file."""
+
+    upn: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    sex: str
+    year_group: str
 
 
 class StoryPupil(NamedTuple):
@@ -99,6 +111,10 @@ class SchoolSpec(NamedTuple):
     roster_seed: int
     story_pupils: tuple[StoryPupil, ...]
     incident_times: dict[str, Moment]
+    dfe_number: str = ""
+    # Pupils on roll exactly as an example MIS file in docs/examples/ knows them, so that
+    # importing that file in the demo shows what an import does (docs/pupil-import.md).
+    mis_pupils: tuple[MisPupil, ...] = ()
 
 
 OPERATOR: Final = Account("admin@riverside-trust.example", "Nadia Forsyth")
@@ -178,6 +194,7 @@ RIVERSIDE: Final = SchoolSpec(
         StaffAccount("deputy@riverside.example", "Daniel Okafor", Role.DEPUTY_DSL, "M"),
         StaffAccount("head@riverside.example", "Helen Marsh", Role.HEADTEACHER, "F"),
         StaffAccount("staff@riverside.example", "James Pickering", Role.STAFF, "M"),
+        StaffAccount("data@riverside.example", "Grace Lindqvist", Role.DATA_MANAGER, "F"),
     ),
     # Leeds is LA 383; most pupils arrive with a UPN from a Leeds primary school.
     own_upn_code=Feeder("383", "4021"),
@@ -224,6 +241,10 @@ RIVERSIDE: Final = SchoolSpec(
         "not_informed": Moment(24, 8, 55),
         "closed": Moment(58, 16, 20),
     },
+    # Leeds LA 383, establishment 4021: docs/examples/pupils-ctf.xml is addressed here.
+    dfe_number="3834021",
+    # docs/examples/pupils-ctf.xml gives her preferred name, "Amy": one changed pupil.
+    mis_pupils=(MisPupil("D383402123006", "Amara", "Okafor", dt.date(2015, 1, 20), "F", "7"),),
 )
 
 

@@ -170,6 +170,7 @@ class Seeder:
                 jurisdiction=spec.jurisdiction,
                 reference_prefix=spec.reference_prefix,
                 triage_preset=spec.triage_preset,
+                dfe_number=spec.dfe_number,
             )
             save_audited(school, actor=self.operator)
             self.created["schools"] += 1
@@ -226,4 +227,8 @@ class Seeder:
                 self.created["pupils"] += 1
             if row.story_key:
                 named[row.story_key] = pupil
+        for mis in spec.mis_pupils:
+            if mis.upn not in existing:
+                save_audited(Pupil(school=school, **mis._asdict()), actor=self.operator)
+                self.created["pupils"] += 1
         return named

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from incidents.models import (
     ROLE_FIELDS,
-    Concern,
     Decision,
     Incident,
     Involvement,
@@ -27,22 +26,7 @@ from incidents.models import (
 from incidents.triage.services import triage_refresh
 from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import Pupil, School, User
-
-
-def next_reference(model: type[Incident | Concern], school: School, prefix: str) -> str:
-    """The school's next reference of `model` starting `prefix`, e.g. RA-2026-0007.
-
-    The caller holds a lock on the school row, so two records made at once cannot draw
-    the same number; the model's unique constraint is the backstop.
-    """
-    last = (
-        model.objects.filter(school=school, reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+from safeguarding.references import next_reference
 
 
 @transaction.atomic

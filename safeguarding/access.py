@@ -88,8 +88,9 @@ _YEAR_WORDS = frozenset({"y", "yr", "year"})
 
 
 def pupil_search(pupils: QuerySet[Pupil], query: str) -> QuerySet[Pupil]:
-    """Pupils whose UPN is `query` (any case), or whose names contain every word of it;
-    a word that is a year group ("Y10", "year 10") keeps that year's pupils only."""
+    """Pupils whose UPN is `query` (any case), or whose names (legal or preferred)
+    contain every word of it; a word that is a year group ("Y10", "year 10") keeps that
+    year's pupils only."""
     words = query.split()
     if len(words) == 1 and len(words[0]) == 13:
         by_upn = pupils.filter(upn=words[0].upper())
@@ -103,7 +104,12 @@ def pupil_search(pupils: QuerySet[Pupil], query: str) -> QuerySet[Pupil]:
         if year and year.group(1).lstrip("0") in YearGroup.values:
             pupils = pupils.filter(year_group=year.group(1).lstrip("0"))
         else:
-            pupils = pupils.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+            pupils = pupils.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_given_name__icontains=word)
+                | Q(preferred_family_name__icontains=word)
+            )
     return pupils.order_by("family_name", "given_name")
 
 

@@ -86,6 +86,38 @@ def link_history_row(
     setattr(history_instance, HASH_FIELD, chained)
 
 
+def link_bulk_history_rows(history_model: type[models.Model], rows: list[Any]) -> None:
+    """Chain history rows that simple-history wrote in bulk (`bulk_history_create`
+    sends no signal, so `link_history_row` never saw them), a few queries per batch
+    whatever its size. Only the rows given are chained: a row someone blanked in the
+    database stays broken for `verify_audit` to find."""
+    if not rows:
+        return
+    record = record_field(history_model)
+    label = history_label(history_model)
+    manager = history_model._default_manager
+    for start in range(0, len(rows), LOOKUP_BATCH):
+        new_ids = [row.pk for row in rows[start : start + LOOKUP_BATCH]]
+        stored = list(manager.filter(pk__in=new_ids).order_by(record, "history_id").values())
+        records = {row[record] for row in stored}
+        last_before = dict(
+            manager.filter(**{f"{record}__in": records})
+            .exclude(pk__in=new_ids)
+            .values(record)
+            .annotate(last=models.Max("history_id"))
+            .values_list(record, "last")
+        )
+        previous: dict[Any, str] = dict(
+            manager.filter(pk__in=last_before.values()).values_list(record, HASH_FIELD)
+        )
+        chained = []
+        for row in stored:
+            row_hash_value = row_hash(label, previous.get(row[record], ""), row)
+            previous[row[record]] = row_hash_value
+            chained.append(history_model(pk=row["history_id"], **{HASH_FIELD: row_hash_value}))
+        manager.bulk_update(chained, [HASH_FIELD])
+
+
 def chain_rows(
     label: str, rows: Iterable[Mapping[str, Any]], record: str
 ) -> Iterable[tuple[Mapping[str, Any], str]]:

@@ -135,6 +135,7 @@ class TriagePreset(models.TextChoices):
 _URN_ENGLAND = re.compile(r"^\d{6}$")
 _SCHOOL_CODE = re.compile(r"^[A-Z0-9]{4,12}$")
 _PREFIX = re.compile(r"^[A-Z]{2,5}$")
+_DFE_NUMBER = re.compile(r"^\d{7}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}$")
 CONCERN_MINUTES_MIN = 5
 CONCERN_MINUTES_MAX = 600
@@ -165,6 +166,15 @@ class School(models.Model):
     )
     jurisdiction = models.CharField(
         max_length=20, choices=Jurisdiction.choices, default=Jurisdiction.ENGLAND_WALES
+    )
+    dfe_number = models.CharField(
+        "DfE number",
+        max_length=7,
+        blank=True,
+        help_text=(
+            "The local authority number and establishment number (LAESTAB, 7 digits, as in "
+            "3304001), which Common Transfer Files are addressed to."
+        ),
     )
     reference_prefix = models.CharField(
         max_length=5,
@@ -245,6 +255,15 @@ class School(models.Model):
                 name="school_triage_preset_known",
             ),
             models.CheckConstraint(
+                condition=Q(dfe_number="") | Q(dfe_number__regex=r"^[0-9]{7}$"),
+                name="school_dfe_number_7_digits",
+            ),
+            models.UniqueConstraint(
+                fields=["dfe_number"],
+                condition=~Q(dfe_number=""),
+                name="school_dfe_number_unique",
+            ),
+            models.CheckConstraint(
                 condition=Q(school_day_ends__gt=models.F("school_day_starts")),
                 name="school_day_ends_after_it_starts",
             ),
@@ -266,6 +285,7 @@ class School(models.Model):
             ("export_records", "Export records to PDF"),
             ("report_concern", "Report a concern to the DSL"),
             ("view_concerns", "Read every concern reported in the school"),
+            ("import_pupils", "Import the school's pupils from its MIS"),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +299,14 @@ class School(models.Model):
             raise ValidationError({"urn": "A URN in England and Wales is 6 digits."})
         if not _SCHOOL_CODE.match(self.urn):
             raise ValidationError({"urn": "Use 4 to 12 letters or digits."})
+        self.dfe_number = self.dfe_number.strip().replace("/", "")
+        if self.dfe_number and not _DFE_NUMBER.match(self.dfe_number):
+            raise ValidationError(
+                {
+                    "dfe_number": "A DfE number is 7 digits: the 3-digit local authority number "
+                    "and the 4-digit establishment number."
+                }
+            )
         if not _PREFIX.match(self.reference_prefix):
             raise ValidationError({"reference_prefix": "Use 2 to 5 capital letters."})
         if (
@@ -299,6 +327,8 @@ class Role(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     ACTING_HEADTEACHER = "acting_headteacher", "Acting headteacher"
     STAFF = "staff", "Staff member"
+    # Keeps the pupil list in step with the MIS; sees no safeguarding record (pupil-import.md).
+    DATA_MANAGER = "data_manager", "Data manager"
     TRUST_LEAD = "trust_lead", "Trust safeguarding lead"
 
 
@@ -374,15 +404,30 @@ def validate_upn(value: str) -> None:
 
 
 class Pupil(models.Model):
-    """A child on the school's roll. Ages are computed at a date, never stored."""
+    """A child on the school's roll, as the school's MIS has them (docs/pupil-import.md).
+
+    The legal names are what the MIS and the census hold, and what an export for another
+    agency carries; the preferred names are what the child is called, shown everywhere in
+    the app. A pupil who leaves keeps their record (and its safeguarding history): the
+    leaving date says they are no longer on roll. Ages are computed at a date, never stored.
+    """
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_name = models.CharField("legal forename", max_length=100)
+    family_name = models.CharField("legal surname", max_length=100)
+    preferred_given_name = models.CharField(
+        "preferred forename", max_length=100, blank=True, help_text="Left blank, the legal one."
+    )
+    preferred_family_name = models.CharField(
+        "preferred surname", max_length=100, blank=True, help_text="Left blank, the legal one."
+    )
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     year_group = models.CharField(max_length=2, choices=YearGroup.choices)
+    registration_group = models.CharField(
+        max_length=20, blank=True, help_text="The form or tutor group, as in 10JB."
+    )
     send = models.BooleanField("special educational needs or disability", default=False)
     looked_after = models.BooleanField("looked-after child", default=False)
     social_care = models.CharField(
@@ -392,6 +437,10 @@ class Pupil(models.Model):
         default=SocialCare.NONE,
     )
     child_protection_history = models.BooleanField(default=False)
+    admitted_on = models.DateField("date of admission", null=True, blank=True)
+    left_on = models.DateField(
+        "date of leaving", null=True, blank=True, help_text="Blank while the pupil is on roll."
+    )
 
     history = HistoricalRecords(bases=[ChainedHistory])
 
@@ -409,6 +458,12 @@ class Pupil(models.Model):
                 condition=Q(looked_after=False) | Q(social_care=SocialCare.CURRENT),
                 name="pupil_looked_after_has_current_social_care",
             ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(left_on__gte=models.F("admitted_on")),
+                name="pupil_leaves_after_admission",
+            ),
         ]
         indexes = [models.Index(fields=["school", "family_name", "given_name"])]
 
@@ -416,12 +471,60 @@ class Pupil(models.Model):
         return self.full_name
 
     @property
+    def known_given_name(self) -> str:
+        return self.preferred_given_name or self.given_name
+
+    @property
+    def known_family_name(self) -> str:
+        return self.preferred_family_name or self.family_name
+
+    @property
     def full_name(self) -> str:
+        """The name the child is known by, shown in the app."""
+        return f"{self.known_given_name} {self.known_family_name}"
+
+    @property
+    def legal_name(self) -> str:
+        """The name on the MIS and the census, which exports to other agencies carry."""
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def year_and_group(self) -> str:
+        """ "Year 10, 10JB": what tells two children of the same name apart in a search."""
+        year = self.get_year_group_display()
+        return f"{year}, {self.registration_group}" if self.registration_group else year
+
+    @property
+    def other_name(self) -> str:
+        """The legal name where the child is known by another, for searches."""
+        return self.legal_name if self.legal_name != self.full_name else ""
+
+    @property
+    def record_name(self) -> str:
+        """The name an export carries: the legal one, and the preferred one beside it."""
+        if self.full_name == self.legal_name:
+            return self.legal_name
+        return f"{self.legal_name} (known as {self.full_name})"
+
+    @property
+    def names(self) -> list[str]:
+        """Every way the record may write the child's full name, longest first, for
+        redaction: preferred and legal, and each mixed with the other."""
+        found = {
+            self.full_name,
+            self.legal_name,
+            f"{self.known_given_name} {self.family_name}",
+            f"{self.given_name} {self.known_family_name}",
+        }
+        return sorted(found, key=lambda name: (-len(name), name))
+
+    @property
     def initials(self) -> str:
-        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+        return f"{self.known_given_name[:1]}{self.known_family_name[:1]}".upper()
+
+    def on_roll(self, on: dt.date) -> bool:
+        """Whether the pupil is on the school's roll on `on` (a leaving date ends it)."""
+        return self.left_on is None or self.left_on > on
 
     def age_on(self, on: dt.date) -> int:
         return age_on(self.date_of_birth, on)
@@ -434,6 +537,8 @@ class Pupil(models.Model):
             )
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+        if self.left_on and self.admitted_on and self.left_on < self.admitted_on:
+            raise ValidationError({"left_on": "The date of leaving is before the admission."})
 
 
 # Defined beside the code that uses it; imported here so that Django finds the model.

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.signals import pre_delete
 
-DOMAIN_APPS = ("safeguarding", "incidents", "referrals")
+DOMAIN_APPS = ("safeguarding", "incidents", "referrals", "pupils")
 
 
 class HardDeleteRefusedError(Exception):

@@ -18,6 +18,7 @@ CHANGE_TRIAGE_POLICY = "change_triage_policy"
 EXPORT_RECORDS = "export_records"
 REPORT_CONCERN = "report_concern"
 VIEW_CONCERNS = "view_concerns"
+IMPORT_PUPILS = "import_pupils"
 
 HEADTEACHER_PERMISSIONS = frozenset(
     {
@@ -30,9 +31,10 @@ HEADTEACHER_PERMISSIONS = frozenset(
         VIEW_CONCERNS,
     }
 )
-# The school's DSLs read, acknowledge and act on every concern staff report.
+# The school's DSLs read, acknowledge and act on every concern staff report, and keep
+# the pupil list in step with the MIS (docs/pupil-import.md).
 DSL_PERMISSIONS = frozenset(
-    {VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN, VIEW_CONCERNS}
+    {VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN, VIEW_CONCERNS, IMPORT_PUPILS}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -43,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ACTING_HEADTEACHER: HEADTEACHER_PERMISSIONS,
     # Staff report concerns and see only the ones they reported (docs/concerns.md).
     Role.STAFF: frozenset({REPORT_CONCERN}),
+    # Imports the pupil list from the MIS and nothing else: no incident, no concern.
+    Role.DATA_MANAGER: frozenset({IMPORT_PUPILS}),
     Role.TRUST_LEAD: frozenset({VIEW_INCIDENTS, CHANGE_TRIAGE_POLICY, EXPORT_RECORDS}),
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "incidents",
     "referrals",
+    "pupils",
     "demo",
     # After safeguarding, whose `db_worker` command adds a heartbeat to theirs.
     "django_tasks",
@@ -242,6 +243,8 @@ if PDF_WORKERS < 1:
 
     raise ImproperlyConfigured(f"PDF_WORKERS must be 1 or more, not {PDF_WORKERS}.")
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MEGABYTES", 10) * 1024 * 1024
+# The largest MIS export a pupil import accepts (docs/pupil-import.md).
+PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_MEGABYTES", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 
 #: Sent by `safeguarding.services.pupil_save` after saving, with `actor` and `pupil`.
 pupil_saved = Signal()
+
+#: Sent by a bulk write of pupils (a pupil import) after saving, with `actor` and
+#: `pupil_ids`: one signal for the whole batch, so receivers ask in one query.
+pupils_saved = Signal()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/", include("safeguarding.accounts.urls")),
     path("", include("incidents.urls")),
     path("", include("referrals.urls")),
+    path("", include("pupils.imports.urls")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
 ]

@@ -25,6 +25,7 @@ from incidents.models import AccessAction, IncidentStatus
 from incidents.people.selectors import people_involved, pupil_flags
 from incidents.signoff.items import sign_off_items
 from incidents.triage.selectors import newest_assessment
+from pupils.selectors import record_changes
 from referrals.timeliness import incident_timeliness
 from safeguarding.access import (
     holds,
@@ -38,6 +39,7 @@ from safeguarding.access import (
 from safeguarding.models import User
 from safeguarding.roles import (
     EXPORT_RECORDS,
+    IMPORT_PUPILS,
     MANAGE_INCIDENTS,
     REPORT_CONCERN,
     SIGN_OFF,
@@ -83,6 +85,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "sign_off_school_ids": set(
                 schools_for_user(user, SIGN_OFF).values_list("pk", flat=True)
             ),
+            "import_school_ids": set(
+                schools_for_user(user, IMPORT_PUPILS).values_list("pk", flat=True)
+            ),
             "open_cases": open_cases_for_user(user) if readable else [],
             "query": query,
             "pupils": pupils,
@@ -121,7 +126,8 @@ def caseload(request: HttpRequest, school_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
-    """A pupil's safeguarding chronology: the incidents the user may see, oldest first."""
+    """A pupil's safeguarding chronology: the incidents the user may see, oldest first;
+    then the pupil record's own changes (by hand or by an import from the MIS)."""
     user: User = request.user  # type: ignore[assignment]
     found = pupil_for_user(user, pupil_id)
     return render(
@@ -132,6 +138,7 @@ def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
             "age": found.age_on(timezone.localdate()),
             "flags": pupil_flags(found),
             "chronology": pupil_chronology(user, found),
+            "record_changes": record_changes(found),
         },
     )
 

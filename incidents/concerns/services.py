@@ -32,12 +32,13 @@ from incidents.models import (
     IncidentStatus,
     PersonKind,
 )
-from incidents.services import incident_create, involvement_add, next_reference
+from incidents.services import incident_create, involvement_add
 from safeguarding.access import school_members_with
 from safeguarding.audit import save_audited, update_audited
 from safeguarding.models import Pupil, School, User
 from safeguarding.notifications.events import NotificationEvent
 from safeguarding.notifications.services import notify
+from safeguarding.references import next_reference
 from safeguarding.roles import MANAGE_INCIDENTS, SIGN_OFF
 from safeguarding.school_day import school_minutes_later
 

@@ -67,7 +67,8 @@ class Redactor:
             _add(exact, anycase, user.full_name, role)
             anycase.setdefault(user.email, role)
         for pupil in pupils:
-            _add(exact, anycase, pupil.full_name, pupil.initials, overwrite=True)
+            for name in pupil.names:
+                _add(exact, anycase, name, pupil.initials, overwrite=True)
         return cls(exact=exact, anycase=anycase)
 
     @classmethod

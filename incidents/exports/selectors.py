@@ -237,7 +237,8 @@ def incident_record(
 def _person(person: Any, redactor: Redactor) -> RecordPerson:
     pupil = person.pupil
     return RecordPerson(
-        name=redactor(person.name),
+        # The legal name, as an agency reading the record knows the child (pupil-import.md).
+        name=redactor(pupil.record_name if pupil else person.name),
         is_pupil=pupil is not None,
         kind=person.kind,
         date_of_birth=pupil.date_of_birth if pupil else person.involvement.date_of_birth,

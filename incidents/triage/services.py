@@ -17,7 +17,7 @@ from incidents.triage.record import facts_for_incident
 from incidents.triage.rules import assess
 from safeguarding.audit import save_audited
 from safeguarding.models import Pupil, User
-from safeguarding.signals import pupil_saved
+from safeguarding.signals import pupil_saved, pupils_saved
 
 
 @transaction.atomic
@@ -76,4 +76,15 @@ def pupil_incidents_refresh(sender: type[Pupil], *, actor: User, pupil: Pupil, *
     of birth and vulnerability are triage facts (docs/triage.md, facts)."""
     open_incidents_refresh(
         actor=actor, incidents=Incident.objects.filter(involvements__pupil=pupil).distinct()
+    )
+
+
+@receiver(pupils_saved, dispatch_uid="incidents.triage.pupils_saved")
+def pupils_incidents_refresh(
+    sender: type[Pupil], *, actor: User, pupil_ids: list[int], **_: Any
+) -> None:
+    """The same for a batch of pupils (a pupil import): one query finds their incidents."""
+    open_incidents_refresh(
+        actor=actor,
+        incidents=Incident.objects.filter(involvements__pupil_id__in=pupil_ids).distinct(),
     )

@@ -5,36 +5,16 @@ import django.core.validators
 import safeguarding.models
 from django.db import migrations, models
 
+from safeguarding.permission_migrations import grant_to_roles
+
 # The roles that read every concern, as `safeguarding.roles` gives them today: written
 # out here because a migration must not change when the role table does.
 ROLES_THAT_READ_CONCERNS = ("dsl", "deputy_dsl", "headteacher", "acting_headteacher")
 
 
-def grant_view_concerns(apps, schema_editor):
-    """Give the new `view_concerns` permission to everyone already holding a role that
-    carries it; new grants get it from `membership_grant`."""
-    Membership = apps.get_model("safeguarding", "Membership")
-    memberships = Membership.objects.filter(
-        revoked_at__isnull=True, role__in=ROLES_THAT_READ_CONCERNS
-    )
-    if not memberships.exists():
-        return
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
-    school_type, _ = ContentType.objects.get_or_create(app_label="safeguarding", model="school")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=school_type,
-        codename="view_concerns",
-        defaults={"name": "Read every concern reported in the school"},
-    )
-    for membership in memberships:
-        UserObjectPermission.objects.get_or_create(
-            user_id=membership.user_id,
-            permission=permission,
-            content_type=school_type,
-            object_pk=str(membership.school_id),
-        )
+grant_view_concerns = grant_to_roles(
+    "view_concerns", "Read every concern reported in the school", ROLES_THAT_READ_CONCERNS
+)
 
 
 class Migration(migrations.Migration):
