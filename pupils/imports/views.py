@@ -1,0 +1,167 @@
+"""Importing pupils: upload a file, see the preview, confirm it.
+
+Thin views: access helper → form → service → redirect. The school answers 404 to
+anyone who may not import its pupils, exactly as if it did not exist; an import of a
+school they may not import for answers the same (docs/pupil-import.md#who-may-import).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pupils.imports.forms import ImportApplyForm, ImportUploadForm
+from pupils.imports.plan import ImportPlan, plan_summary
+from pupils.imports.reading.columns import FIELDS
+from pupils.imports.selectors import (
+    import_for_user,
+    leavers_with_files,
+    roll_counts,
+    school_imports,
+    with_safeguarding_records,
+)
+from pupils.imports.services import (
+    StalePlanError,
+    plan_for,
+    pupil_import_apply,
+    pupil_import_read,
+)
+from pupils.imports.stored import roll_from_contents
+from pupils.models import PupilImport
+from safeguarding.access import holds, school_for_user
+from safeguarding.models import School, User
+from safeguarding.roles import IMPORT_PUPILS, VIEW_INCIDENTS
+from safeguarding.web.views import add_service_errors, request_user
+
+RECENT_IMPORTS = 20
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: HttpRequest, school_id: int) -> HttpResponse:
+    """The upload form, the roll's counts and the school's recent imports."""
+    user = request_user(request)
+    school = school_for_user(user, school_id, IMPORT_PUPILS)
+    write = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if write else ImportUploadForm()
+    if write and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        try:
+            pupil_import = pupil_import_read(
+                actor=user,
+                school=school,
+                data=upload.read(),
+                file_name=upload.name or "",
+                full_roll=form.cleaned_data["full_roll"],
+                leaving_on=form.cleaned_data["leaving_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {})
+        else:
+            return redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+    return render(
+        request,
+        "pupils/imports/upload.html",
+        {
+            "school": school,
+            "form": form,
+            "counts": roll_counts(school),
+            "imports": school_imports(school)[:RECENT_IMPORTS],
+            "csv_fields": FIELDS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+    """The preview of an import not yet applied, or what an applied one did."""
+    user = request_user(request)
+    school = school_for_user(user, school_id, IMPORT_PUPILS)
+    pupil_import = import_for_user(user, school, import_id)
+    return _detail(request, user, pupil_import, plan=plan_for(pupil_import, decisions={}))
+
+
+@require_POST
+@login_required
+def apply(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+    user = request_user(request)
+    school = school_for_user(user, school_id, IMPORT_PUPILS)
+    pupil_import = import_for_user(user, school, import_id)
+    plan = plan_for(pupil_import, decisions={})
+    form = ImportApplyForm(request.POST, matches=plan.matches)
+    if form.is_valid():
+        try:
+            pupil_import_apply(
+                actor=user,
+                pupil_import=pupil_import,
+                decisions=form.decisions(),
+                expected_digest=form.cleaned_data["digest"],
+            )
+        except StalePlanError:
+            messages.error(
+                request,
+                "The pupil list changed after this preview was made (another import or an "
+                "edit). Nothing was imported: check the preview below again.",
+            )
+            return redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+        except ValidationError as error:
+            add_service_errors(form, error, {})
+        else:
+            messages.success(request, f"Import {pupil_import.reference} was applied.")
+            return redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+    return _detail(request, user, pupil_import, plan=plan, form=form)
+
+
+@require_GET
+@login_required
+def leavers(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Pupils who left with a safeguarding file, whose file must follow them (KCSIE
+    Annex C); for those who read the school's incidents only."""
+    user = request_user(request)
+    school = school_for_user(user, school_id, VIEW_INCIDENTS)
+    return render(
+        request,
+        "pupils/imports/leavers.html",
+        {"school": school, "pupils": leavers_with_files(school)},
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    user: User,
+    pupil_import: PupilImport,
+    *,
+    plan: ImportPlan,
+    form: ImportApplyForm | None = None,
+) -> HttpResponse:
+    school: School = pupil_import.school
+    if form is None and not pupil_import.is_applied:
+        form = ImportApplyForm(initial={"digest": plan.digest()}, matches=plan.matches)
+    context: dict[str, Any] = {
+        "school": school,
+        "pupil_import": pupil_import,
+        "roll": roll_from_contents(pupil_import.contents),
+        "shown": pupil_import.outcome if pupil_import.is_applied else plan_summary(plan),
+        "form": form,
+        "files_to_transfer": _leavers_with_files(user, school, pupil_import, plan),
+    }
+    return render(request, "pupils/imports/detail.html", context)
+
+
+def _leavers_with_files(
+    user: User, school: School, pupil_import: PupilImport, plan: ImportPlan
+) -> int | None:
+    """How many of this import's leavers have a safeguarding file, for someone who may
+    know (None for a data manager: who has a file is not theirs to learn)."""
+    if not holds(user, VIEW_INCIDENTS, school.pk):
+        return None
+    if pupil_import.is_applied:
+        return leavers_with_files(school).count() if pupil_import.leaving_count else 0
+    return len(with_safeguarding_records([p.pupil_id for p in plan.leaving if p.pupil_id]))
