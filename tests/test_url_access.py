@@ -36,15 +36,20 @@ from incidents.models import (
 from incidents.packs.services import pack_path
 from incidents.restricted.services import restricted_access_grant
 from incidents.takedown.services import online_report_record
+from pupils.imports.services import pupil_import_read
 from referrals.flow.services import referral_record
 from referrals.models import Agency
 from safeguarding.audit import save_audited
+from safeguarding.models import Role
+from safeguarding.services import membership_grant
 from tests.factories import (
     AgencyContactFactory,
     DeletionRequestFactory,
     DeviceSeizureFactory,
     IncidentFactory,
     PupilFactory,
+    UserFactory,
+    valid_upn,
 )
 from tests.safeguarding.uploads.samples import pdf
 
@@ -90,7 +95,35 @@ CONCERN_ACTORS_ONLY = {
     "nobody": 404,
 }
 
+# A data manager imports the school's pupils and reaches nothing else: everywhere but
+# the import pages they get what a person with no role there gets
+# (test_a_data_manager_reaches_only_the_pupil_import).
+IMPORTERS = {"dsl": 200, "deputy": 200}
+NOT_IMPORTERS = {"head": 404, "staff": 404, "trust_lead": 404, "other_dsl": 404, "nobody": 404}
+DATA_MANAGER: dict[str, dict[str, int | str]] = {
+    "pupils:upload": {"get": 200, "post": 200},
+    "pupils:import": {"get": 200, "post": 405},
+    "pupils:apply": {"get": 405, "post": 200},
+}
+PUPIL_IMPORT = {
+    "kwargs": lambda ctx: {"school_id": ctx.school.pk, "import_id": ctx.pupil_import.pk},
+    "missing": lambda ctx: {"school_id": ctx.school.pk, "import_id": 999_999},
+}
+
 RULES: dict[str, Rule] = {
+    "pupils:upload": Rule(
+        **SCHOOL,
+        get={**LOGIN, **IMPORTERS, **NOT_IMPORTERS},
+        post={**LOGIN, **IMPORTERS, **NOT_IMPORTERS},
+    ),
+    "pupils:import": Rule(
+        **PUPIL_IMPORT, get={**LOGIN, **IMPORTERS, **NOT_IMPORTERS}, post=only(405)
+    ),
+    # Empty form: the missing digest is named, nothing is applied.
+    "pupils:apply": Rule(
+        **PUPIL_IMPORT, get=only(405), post={**LOGIN, **IMPORTERS, **NOT_IMPORTERS}
+    ),
+    "pupils:leavers": Rule(**SCHOOL, get={**LOGIN, **READERS, **NOT_FOUND}, post=only(405)),
     "concerns:report": Rule(
         **SCHOOL,
         get={**LOGIN, **CONCERN_READERS, **NOT_CONCERN_READERS, "staff": 200},
@@ -447,6 +480,7 @@ class Context:
     referral: Any
     decision: Any
     concern: Any
+    pupil_import: Any
 
 
 @pytest.fixture
@@ -514,7 +548,17 @@ def ctx(people, settings, tmp_path):
             happened_at=timezone.now() - dt.timedelta(minutes=5),
             account="Seen passing a phone round.",
         ),
+        pupil_import_read(
+            actor=people.dsl,
+            school=people.school,
+            data=b"UPN,Surname,Forename,DOB,Sex,Year\n" + ctx_upn_row(),
+            file_name="roll.csv",
+        ),
     )
+
+
+def ctx_upn_row() -> bytes:
+    return f"{valid_upn(500)},Shah,Ria,14/11/2011,F,10\n".encode()
 
 
 def ready_pack(ctx: Context) -> Export:
@@ -597,6 +641,19 @@ def test_the_admin_is_for_superusers_only(client, ctx, who):
         response = client.get(url)
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+def test_a_data_manager_reaches_only_the_pupil_import(client, ctx):
+    data_manager = UserFactory(email="data@riverside.example")
+    membership_grant(
+        user=data_manager, school=ctx.school, role=Role.DATA_MANAGER, granted_by=ctx.people.operator
+    )
+    for name, rule in RULES.items():
+        for method in ("get", "post"):
+            client.force_login(data_manager)  # again: a POST to logout/ signs out
+            expected = DATA_MANAGER.get(name, {}).get(method, getattr(rule, method)["nobody"])
+            response = getattr(client, method)(reverse(name, kwargs=rule.kwargs(ctx)))
+            assert response.status_code == expected, f"{name} {method}"
 
 
 def test_wrong_methods_are_refused(client, ctx):

@@ -115,6 +115,13 @@ def layout(headings: list[str]) -> Layout:
                 ignored.append(position)
             continue
         found.setdefault(name, []).append(position)
+    if not found:
+        raise RollFileRefused(
+            "This file does not look like a pupil list: its first row names none of the "
+            "columns a pupil list has (UPN, surname, forename, date of birth, sex, year). "
+            "Export the pupils from your MIS as CSV with a heading row, or use a Common "
+            "Transfer File."
+        )
     for legal, preferred in _PREFERRED.items():
         _move_plain_name(headings, found, ignored, legal, preferred)
     problems = [_missing(BY_NAME[f.name]) for f in FIELDS if f.required and f.name not in found]

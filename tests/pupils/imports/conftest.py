@@ -4,13 +4,21 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from safeguarding.models import Pupil, Role
 from safeguarding.services import membership_grant
 from tests.factories import UserFactory
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
-TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def _september():
+    """The builders' pupils are in Year 7 in the academic year 2026/27, whenever the
+    tests run (the reading tests pass their own date)."""
+    with time_machine.travel(dt.datetime(2026, 9, 10, 9, 0), tick=False):
+        yield
 
 
 @pytest.fixture

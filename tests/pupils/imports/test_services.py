@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -26,13 +25,6 @@ from tests.pupils.imports.conftest import example
 from tests.pupils.imports.reading.builders import csv_bytes, pupil, upn
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _september():
-    """The builders' pupils are in Year 7 in the academic year 2026/27."""
-    with time_machine.travel(dt.datetime(2026, 9, 10, 9, 0), tick=False):
-        yield
 
 
 def read(people, data, **options):

@@ -119,10 +119,15 @@ def test_a_missing_required_column_is_named_with_the_headings_looked_for() -> No
     assert str(refused.value) == refused.value.message
 
 
+def test_a_file_naming_no_column_of_a_pupil_list_is_not_one() -> None:
+    with pytest.raises(RollFileRefused, match="does not look like a pupil list"):
+        read("Name,Address\nZoë Clarke,1 High Street\n")
+
+
 def test_every_missing_required_column_is_named() -> None:
     with pytest.raises(RollFileRefused) as refused:
-        read("Name,Address\nZoë Clarke,1 High Street\n")
-    for words in ["the UPN", "the legal surname", "the legal forename", "the date of birth",
+        read("UPN,Name,Address\nA123,Zoë Clarke,1 High Street\n")
+    for words in ["the legal surname", "the legal forename", "the date of birth",
                   "the sex", "the year group"]:  # fmt: skip
         assert f"no column for {words} " in refused.value.message
 
