@@ -397,3 +397,70 @@ def test_concern_forms(client, people, url_name, target, who, data):
         if response.status_code != 302:
             assert concern_counts() == before  # refused: nothing stored
         assert_escaped(response)
+
+
+csv_like = st.lists(
+    st.lists(st.one_of(hostile, st.sampled_from(["UPN", "Surname", "DOB", "31/02/2012"])),
+             min_size=1, max_size=8),
+    min_size=1, max_size=6,
+).map(lambda rows: "\n".join(",".join(cell.replace("\x00", "") for cell in row) for row in rows))
+# fmt: skip
+
+
+@HYPOTHESIS
+@given(
+    content=st.one_of(st.binary(max_size=2048), csv_like.map(str.encode)),
+    full_roll=st.sampled_from(["", "on", SCRIPT]),
+    day=hostile,
+    name=file_names,
+)
+def test_pupil_import_upload_form(client, people, content, full_roll, day, name):
+    """Any bytes, any heading row: a preview or a refusal naming the field; never a
+    pupil written before a confirmation."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pupils.models import PupilImport
+    from safeguarding.models import Pupil
+
+    client.force_login(people.dsl)
+    before = PupilImport.objects.count()
+    response = client.post(
+        reverse("pupils:upload", args=[people.school.pk]),
+        {
+            "upload": SimpleUploadedFile(name, content),
+            "full_roll": full_roll,
+            "leaving_on_0": day,
+            "leaving_on_1": "9",
+            "leaving_on_2": "2026",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert PupilImport.objects.count() == before + (response.status_code == 302)
+    assert not Pupil.objects.filter(school=people.school).exists()
+    if response.status_code == 302:
+        assert client.get(response["Location"]).status_code == 200
+    assert_escaped(response)
+
+
+@HYPOTHESIS
+@given(digest=hostile, answer=hostile, row=st.one_of(hostile, st.integers().map(str)))
+def test_pupil_import_confirmation_form(client, people, digest, answer, row):
+    from pupils.imports.services import pupil_import_read
+    from pupils.models import PupilImport
+
+    pupil_import = pupil_import_read(
+        actor=people.dsl,
+        school=people.school,
+        data=b"UPN,Surname,Forename,DOB,Sex,Year\nA123,Shah,Ria,14/11/2011,F,10\n",
+        file_name="roll.csv",
+    )
+    client.force_login(people.dsl)
+    response = client.post(
+        reverse("pupils:apply", args=[people.school.pk, pupil_import.pk]),
+        {"digest": digest, f"row_{row}": answer},
+    )
+    assert response.status_code in (200, 302)
+    pupil_import.refresh_from_db()
+    assert pupil_import.is_applied is False or response.status_code == 302
+    assert PupilImport.objects.filter(pk=pupil_import.pk).exists()
+    assert_escaped(response)

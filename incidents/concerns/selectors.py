@@ -99,9 +99,11 @@ def may_read_all(user: User, school: School) -> bool:
 
 
 def school_roll(school: School) -> QuerySet[Pupil]:
-    """The pupils anyone reporting a concern at `school` may name. A member of staff
-    reads no pupil record: the report page shows only each one's name and year group."""
-    return Pupil.objects.filter(school=school)
+    """The pupils anyone reporting a concern at `school` may name: those on roll today
+    (a leaver's file goes with them: docs/pupil-import.md#whole-roll-and-leavers). A member
+    of staff reads no pupil record: the report page shows only each one's name and year."""
+    today = timezone.localdate()
+    return Pupil.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=today), school=school)
 
 
 def with_steps(concerns: QuerySet[Concern]) -> QuerySet[Concern]:

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 
 from pupils.imports.plan import DIFFERENT, SAME, PossibleMatch
+from pupils.imports.reading import RollFileRefused, check_size
 from safeguarding.uploads.checks import megabytes
 from safeguarding.web.fields import DateField
 from safeguarding.web.widgets import FileInput
@@ -46,6 +47,15 @@ class ImportUploadForm(forms.Form):
         field = self.fields["upload"]
         field.help_text = field.help_text.format(limit=megabytes(settings.PUPIL_IMPORT_MAX_BYTES))
 
+    def clean_upload(self) -> Any:
+        """An empty or oversized file is refused before anything reads it into memory."""
+        upload = self.cleaned_data["upload"]
+        try:
+            check_size(upload.size, max_bytes=settings.PUPIL_IMPORT_MAX_BYTES)
+        except RollFileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return upload
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         if data.get("full_roll") and not data.get("leaving_on") and "leaving_on" not in self.errors:
@@ -56,7 +66,15 @@ class ImportUploadForm(forms.Form):
 class ImportApplyForm(forms.Form):
     """The confirmation: the preview's digest, and an answer for each possible match."""
 
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    digest = forms.CharField(
+        label="Preview",
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": "This page is out of date: open the import again.",
+            "max_length": "This page is out of date: open the import again.",
+        },
+    )
 
     def __init__(self, *args: Any, matches: list[PossibleMatch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

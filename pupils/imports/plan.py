@@ -221,7 +221,7 @@ def _classify(plan: ImportPlan, row: PupilRow, pupil: Pupil) -> None:
     planned = Planned(
         row=row.row,
         upn=row.upn,
-        name=_row_name(row),
+        name=pupil.full_name,  # the name on roll: the changes say what it becomes
         year=_year(row.year_group),
         registration_group=row.registration_group or pupil.registration_group,
         pupil_id=pupil.pk,

@@ -144,7 +144,7 @@ def _create(plan: ImportPlan, *, school: School, actor: User, reason: str) -> li
 def _update(plan: ImportPlan, *, actor: User, reason: str) -> list[int]:
     """Apply the changes and departures; the ids of pupils whose triage facts changed."""
     planned = plan.changed + plan.leaving
-    pupils = Pupil.objects.in_bulk([p.pupil_id for p in planned])
+    pupils = Pupil.objects.select_for_update().in_bulk([p.pupil_id for p in planned])
     changed = []
     triage_ids = []
     for item in planned:

@@ -33,7 +33,7 @@ from pupils.imports.services import (
     pupil_import_read,
 )
 from pupils.imports.stored import roll_from_contents
-from pupils.models import PupilImport
+from pupils.models import ImportFormat, PupilImport
 from safeguarding.access import holds, school_for_user
 from safeguarding.models import School, User
 from safeguarding.roles import IMPORT_PUPILS, VIEW_INCIDENTS
@@ -144,24 +144,25 @@ def _detail(
     school: School = pupil_import.school
     if form is None and not pupil_import.is_applied:
         form = ImportApplyForm(initial={"digest": plan.digest()}, matches=plan.matches)
+    reads_incidents = holds(user, VIEW_INCIDENTS, school.pk)
+    shown = pupil_import.outcome if pupil_import.is_applied else plan_summary(plan)
     context: dict[str, Any] = {
         "school": school,
         "pupil_import": pupil_import,
         "roll": roll_from_contents(pupil_import.contents),
-        "shown": pupil_import.outcome if pupil_import.is_applied else plan_summary(plan),
+        "shown": shown,
         "form": form,
-        "files_to_transfer": _leavers_with_files(user, school, pupil_import, plan),
+        "files_to_transfer": _leavers_with_files(shown) if reads_incidents else None,
+        "link_pupils": reads_incidents,
+        "arrivals_to_ask_about": (
+            len(shown["new"]) if reads_incidents and pupil_import.format == ImportFormat.CTF else 0
+        ),
     }
     return render(request, "pupils/imports/detail.html", context)
 
 
-def _leavers_with_files(
-    user: User, school: School, pupil_import: PupilImport, plan: ImportPlan
-) -> int | None:
-    """How many of this import's leavers have a safeguarding file, for someone who may
-    know (None for a data manager: who has a file is not theirs to learn)."""
-    if not holds(user, VIEW_INCIDENTS, school.pk):
-        return None
-    if pupil_import.is_applied:
-        return leavers_with_files(school).count() if pupil_import.leaving_count else 0
-    return len(with_safeguarding_records([p.pupil_id for p in plan.leaving if p.pupil_id]))
+def _leavers_with_files(shown: dict[str, Any]) -> int:
+    """How many of the import's leavers have a safeguarding file: only for someone who
+    reads the school's incidents (a data manager must not learn who has a file)."""
+    ids = [item["pupil_id"] for item in shown["leaving"] if item["pupil_id"]]
+    return len(with_safeguarding_records(ids))

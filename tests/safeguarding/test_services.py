@@ -19,6 +19,7 @@ ALL_SCHOOL_PERMISSIONS = {
     "export_records",
     "report_concern",
     "view_concerns",
+    "import_pupils",
 }
 
 

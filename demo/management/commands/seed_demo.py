@@ -41,6 +41,7 @@ SHORT_ROLES: dict[str, str] = {
     Role.ACTING_HEADTEACHER: "Acting headteacher",
     Role.STAFF: "Staff member",
     Role.TRUST_LEAD: "Trust safeguarding lead",
+    Role.DATA_MANAGER: "Data manager",
 }
 
 

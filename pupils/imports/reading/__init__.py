@@ -5,7 +5,8 @@ with the school's roll and applying them are the layers above it. `read_roll` is
 entry point; the types it returns are in `rows`.
 """
 
+from pupils.imports.reading.files import check_size
 from pupils.imports.reading.roll import read_roll
 from pupils.imports.reading.rows import PupilRow, RollFile, RollFileRefused, RowProblem
 
-__all__ = ["PupilRow", "RollFile", "RollFileRefused", "RowProblem", "read_roll"]
+__all__ = ["PupilRow", "RollFile", "RollFileRefused", "RowProblem", "check_size", "read_roll"]

@@ -27,9 +27,9 @@ _BOM = b"\xef\xbb\xbf"
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def refuse_non_text(data: bytes, *, max_bytes: int) -> None:
-    """Refuse an empty or oversized file, or one that is not text at all."""
-    size = len(data)
+def check_size(size: int, *, max_bytes: int) -> None:
+    """Refuse an empty or oversized file by its size alone: the upload form asks this
+    before it reads the file into memory."""
     if size == 0:
         raise RollFileRefused(
             "The selected file is empty. Export the pupil list from your MIS again."
@@ -40,6 +40,11 @@ def refuse_non_text(data: bytes, *, max_bytes: int) -> None:
             f"reads is {megabytes(max_bytes)}. Export only the pupils on roll, or split the "
             "list into smaller files."
         )
+
+
+def refuse_non_text(data: bytes, *, max_bytes: int) -> None:
+    """Refuse an empty or oversized file, or one that is not text at all."""
+    check_size(len(data), max_bytes=max_bytes)
     media = identify_media(data)
     if media is not None:
         raise RollFileRefused(f"This file is {media.name}, not a pupil list. {EXPORT}")

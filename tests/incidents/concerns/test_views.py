@@ -97,6 +97,17 @@ def test_search_finds_pupils_by_name_and_keeps_what_was_typed(client, people, pu
     assert not Concern.objects.exists()
 
 
+def test_search_finds_preferred_names_and_not_pupils_who_have_left(client, people, pupil):
+    PupilFactory(school=people.school, given_name="Amara", preferred_given_name="Amy",
+                 family_name="Okafor", registration_group="10JB")  # fmt: skip
+    PupilFactory(school=people.school, given_name="Amy", family_name="Gone",
+                 left_on=dt.date(2025, 7, 20))  # fmt: skip
+    client.force_login(people.staff)
+    page = client.post(report_url(people), sending(q="amy", search="1")).content.decode()
+    assert "Amy Okafor, Year 10, 10JB" in page
+    assert "Gone" not in page
+
+
 def test_a_ticked_pupil_stays_ticked_through_another_search(client, people, pupil):
     client.force_login(people.staff)
     page = client.post(report_url(people), sending(pupil, q="nobody-by-this-name", search="1"))

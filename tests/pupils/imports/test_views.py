@@ -56,6 +56,8 @@ def test_the_example_ctf_previews_then_applies(client, people, riverside):
     assert "The check letter does not match" in preview
     assert "Preferred forename: (none) → Amy" in preview
     assert "Hillside Primary School (330/2101)" in preview
+    assert "4 pupils arrive from Hillside Primary School (330/2101)" in preview
+    assert "Amara Okafor" in preview  # the changed pupil by the name on roll
     assert Pupil.objects.filter(school=riverside).count() == 1  # nothing written yet
     response = confirm(client, pupil_import)
     assert response.status_code == 302
@@ -157,3 +159,12 @@ def test_another_schools_import_answers_like_a_missing_one(client, people):
     url = reverse("pupils:import", kwargs={"school_id": people.other_school.pk, "import_id": 999})
     missing = client.get(url)
     assert theirs.status_code == missing.status_code == 404
+
+
+def test_a_data_manager_is_not_asked_about_arrivals_files(client, people, riverside, data_manager):
+    client.force_login(data_manager)
+    upload(client, riverside, example("pupils-ctf.xml"))
+    page = client.get(_detail_url(PupilImport.objects.get())).content.decode()
+    assert "4 new pupils" in page
+    assert "child protection file" not in page
+    assert "/pupils/" + str(Pupil.objects.get(upn="D383402123006").pk) not in page
