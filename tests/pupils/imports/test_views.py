@@ -168,3 +168,15 @@ def test_a_data_manager_is_not_asked_about_arrivals_files(client, people, rivers
     assert "4 new pupils" in page
     assert "child protection file" not in page
     assert "/pupils/" + str(Pupil.objects.get(upn="D383402123006").pk) not in page
+
+
+def test_a_file_that_would_change_nothing_offers_nothing_to_confirm(client, people, riverside):
+    client.force_login(people.dsl)
+    upload(client, riverside, example("pupils-ctf.xml"))
+    confirm(client, PupilImport.objects.get())
+    upload(client, riverside, example("pupils-ctf.xml"))
+    again = PupilImport.objects.order_by("-pk").first()
+    page = client.get(_detail_url(again)).content.decode()
+    assert "5 unchanged" in page
+    assert "Nothing would change" in page
+    assert "Confirm and import" not in page
