@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from safeguarding.columns import update_columns
 from safeguarding.history_chain import link_bulk_history_rows
 from safeguarding.models import User
 
@@ -71,11 +72,12 @@ BULK_BATCH = 250
 
 
 def _checked(instances: list[M]) -> None:
-    """Each row's field rules (`clean_fields`, `clean`) in Python; the constraints are
-    left to the database, which enforces them in the same statement, because checking
-    them here would cost a query per row."""
+    """Each row's field rules (`clean_fields`, `clean`) in Python; the constraints and
+    foreign keys are left to the database, which enforces them in the same statement,
+    because checking them here would cost a query per row."""
     for instance in instances:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        foreign_keys = [f.name for f in instance._meta.concrete_fields if f.many_to_one]
+        instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
 
 
 def create_audited_in_bulk(
@@ -99,7 +101,7 @@ def update_audited_in_bulk(
         return
     _checked(instances)
     with transaction.atomic():
-        model._default_manager.bulk_update(instances, fields, batch_size=BULK_BATCH)
+        update_columns(model, instances, fields)
         _history_in_bulk(model, instances, actor=actor, reason=reason, update=True)
 
 

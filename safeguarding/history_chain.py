@@ -34,6 +34,7 @@ from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
 from safeguarding.canonical import canonical_fields, canonical_json, sha256_hex
+from safeguarding.columns import update_columns
 
 HASH_FIELD = "chain_hash"
 
@@ -115,7 +116,7 @@ def link_bulk_history_rows(history_model: type[models.Model], rows: list[Any]) -
             row_hash_value = row_hash(label, previous.get(row[record], ""), row)
             previous[row[record]] = row_hash_value
             chained.append(history_model(pk=row["history_id"], **{HASH_FIELD: row_hash_value}))
-        manager.bulk_update(chained, [HASH_FIELD])
+        update_columns(history_model, chained, [HASH_FIELD])
 
 
 def chain_rows(

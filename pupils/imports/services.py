@@ -142,19 +142,23 @@ def _create(plan: ImportPlan, *, school: School, actor: User, reason: str) -> li
 
 
 def _update(plan: ImportPlan, *, actor: User, reason: str) -> list[int]:
-    """Apply the changes and departures; the ids of pupils whose triage facts changed."""
+    """Apply the changes and departures, writing only the fields that change (pupils
+    grouped by which); the ids of pupils whose triage facts changed."""
     planned = plan.changed + plan.leaving
     pupils = Pupil.objects.select_for_update().in_bulk([p.pupil_id for p in planned])
-    changed = []
+    groups: dict[tuple[str, ...], list[Pupil]] = {}
     triage_ids = []
     for item in planned:
         pupil = pupils[item.pupil_id]
         apply_values(pupil, item.values)
-        changed.append(pupil)
+        changed = [name for name in MANAGED_FIELDS if name in item.values]
+        if "looked_after" in item.values:
+            changed.append("social_care")
+        groups.setdefault(tuple(changed), []).append(pupil)
         if TRIAGE_FIELDS & set(item.values):
             triage_ids.append(pupil.pk)
-    fields = [*MANAGED_FIELDS, "social_care"]
-    update_audited_in_bulk(Pupil, changed, fields, actor=actor, reason=reason)
+    for written, group in groups.items():
+        update_audited_in_bulk(Pupil, group, list(written), actor=actor, reason=reason)
     return triage_ids
 
 
