@@ -8,6 +8,10 @@ from safeguarding.permission_migrations import grant_to_roles
 # manager role is new, so nobody holds it yet).
 ROLES_THAT_IMPORT_PUPILS = ("dsl", "deputy_dsl")
 
+grant_import_pupils = grant_to_roles(
+    "import_pupils", "Import the school's pupils from its MIS", ROLES_THAT_IMPORT_PUPILS
+)
+
 
 class Migration(migrations.Migration):
 
@@ -130,10 +134,5 @@ class Migration(migrations.Migration):
             model_name='school',
             constraint=models.UniqueConstraint(condition=models.Q(('dfe_number', ''), _negated=True), fields=('dfe_number',), name='school_dfe_number_unique'),
         ),
-        migrations.RunPython(
-            grant_to_roles(
-                "import_pupils", "Import the school's pupils from its MIS", ROLES_THAT_IMPORT_PUPILS
-            ),
-            migrations.RunPython.noop,
-        ),
+        migrations.RunPython(grant_import_pupils, migrations.RunPython.noop),
     ]
