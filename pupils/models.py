@@ -121,4 +121,4 @@ class PupilImport(models.Model):
     @property
     def history_reason(self) -> str:
         """What each pupil's history row says changed it."""
-        return f"Pupil import {self.reference} ({self.get_format_display()}, {self.file_name})"
+        return f"Pupil import {self.reference}"  # the file's name is on the import

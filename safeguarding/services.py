@@ -57,7 +57,10 @@ def membership_revoke(*, membership: Membership, revoked_by: User) -> Membership
 def pupil_save(*, actor: User, pupil: Pupil) -> Pupil:
     """Save a pupil record, then tell the apps above (`safeguarding.signals.pupil_saved`):
     a pupil's date of birth and vulnerability are triage facts, so the incidents app
-    re-triages the pupil's open incidents in the same transaction."""
+    re-triages the pupil's open incidents in the same transaction. The school's row is
+    locked first, as a pupil import locks it, so an edit never lands between an import's
+    reading of the roll and its writing (docs/pupil-import.md#applying)."""
+    School.objects.select_for_update().filter(pk=pupil.school_id).first()
     save_audited(pupil, actor=actor)
     pupil_saved.send(sender=Pupil, actor=actor, pupil=pupil)
     return pupil

@@ -87,6 +87,7 @@ class ImportApplyForm(forms.Form):
                     (DIFFERENT, "Different child: add them as a new pupil"),
                 ],
                 widget=forms.RadioSelect,
+                initial=match.decision or None,
                 error_messages={
                     "required": f"Say whether row {match.row} is the same child as "
                     f"{match.pupil_name}."

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import models
 
 from pupils.imports.reading import PupilRow, RollFile, RowProblem
+from pupils.imports.reading.rows import DATE_FIELDS
 from safeguarding.canonical import canonical_json, sha256_hex
 from safeguarding.models import Pupil, School, SocialCare
 
@@ -42,7 +44,9 @@ MANAGED_FIELDS = (
 #: Changes to these re-triage the pupil's open incidents (docs/triage.md, facts).
 TRIAGE_FIELDS = frozenset({"date_of_birth", "sex", "send", "looked_after"})
 
-_DATE_FIELDS = frozenset({"date_of_birth", "admitted_on", "left_on"})
+
+#: What a row rejected for leaving before its admission names as its field.
+LEAVING = "Date of leaving"
 
 SAME = "same"
 DIFFERENT = "different"
@@ -93,6 +97,8 @@ class ImportPlan:
     matches: list[PossibleMatch] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
     rejected_rows: int = 0
+    # A whole-roll file with rejected rows marks nobody as left: how many it would have.
+    leavers_held_back: int = 0
 
     @property
     def undecided(self) -> list[PossibleMatch]:
@@ -111,6 +117,7 @@ class ImportPlan:
                     "changed": [[p.pupil_id, dict(p.values)] for p in self.changed],
                     "leaving": [[p.pupil_id, dict(p.values)] for p in self.leaving],
                     "matches": [[m.row, m.pupil_id, m.decision] for m in self.matches],
+                    "rejected": [[r.row, r.field, r.reason] for r in self.rejected],
                 }
             )
         )
@@ -136,6 +143,7 @@ def plan_summary(plan: ImportPlan) -> dict[str, Any]:
         ],
         "rejected": [dataclasses.asdict(problem) for problem in plan.rejected],
         "rejected_rows": plan.rejected_rows,
+        "leavers_held_back": plan.leavers_held_back,
     }
 
 
@@ -149,7 +157,9 @@ def build_plan(
     pupils: Iterable[Pupil] | None = None,
 ) -> ImportPlan:
     """The plan for `roll` against `school`'s pupils (read once, unless given)."""
-    existing = list(pupils if pupils is not None else Pupil.objects.filter(school=school))
+    existing = list(
+        pupils if pupils is not None else Pupil.objects.filter(school=school).order_by("pk")
+    )
     by_upn = {pupil.upn: pupil for pupil in existing}
     in_file = {row.upn for row in roll.rows} | {problem.upn.upper() for problem in roll.rejected}
     by_person: dict[tuple[str, str, dt.date], list[Pupil]] = {}
@@ -159,6 +169,7 @@ def build_plan(
                 by_person.setdefault(key, []).append(pupil)
 
     plan = ImportPlan(rejected=list(roll.rejected), rejected_rows=roll.rejected_rows)
+    said = set(roll.columns)
     claimed: set[int] = {by_upn[upn].pk for upn in in_file if upn in by_upn}
     for row in roll.rows:
         on_roll = by_upn.get(row.upn)
@@ -171,53 +182,85 @@ def build_plan(
                 if decision != DIFFERENT:  # unanswered, the child stays on roll meanwhile
                     claimed.add(candidate.pk)
                 if decision == SAME:
-                    _classify(plan, row, candidate)
+                    _classify(plan, row, candidate, said)
                 elif decision == DIFFERENT:
-                    plan.new.append(_new(row))
+                    _add_new(plan, row, said)
                 continue
-            plan.new.append(_new(row))
+            _add_new(plan, row, said)
+        elif why := _another_child(row, on_roll):
+            _reject(plan, row, roll.columns["upn"], why)
         else:
-            _classify(plan, row, on_roll)
+            _classify(plan, row, on_roll, said)
     if full_roll and leaving_on is not None:
-        for pupil in existing:
-            if pupil.pk not in claimed and pupil.left_on is None:
-                plan.leaving.append(_leaver(pupil, leaving_on))
+        _mark_leavers(plan, existing, claimed, leaving_on)
     return plan
 
 
-def pupil_values(row: PupilRow) -> dict[str, Any]:
-    """The managed fields `row` gives a value for (None: the file does not say)."""
-    values = {name: getattr(row, name) for name in MANAGED_FIELDS}
+def _mark_leavers(
+    plan: ImportPlan, existing: list[Pupil], claimed: set[int], leaving_on: dt.date
+) -> None:
+    """Pupils on roll the whole-roll file does not list leave on `leaving_on`; none does
+    while a row is rejected (it may be a child on roll with a mistyped UPN), and a pupil
+    whose admission is after that date has not yet started."""
+    absent = [
+        pupil
+        for pupil in existing
+        if pupil.pk not in claimed
+        and pupil.left_on is None
+        and (pupil.admitted_on is None or pupil.admitted_on <= leaving_on)
+    ]
+    if plan.rejected_rows:
+        plan.leavers_held_back = len(absent)
+        return
+    absent.sort(key=lambda pupil: (pupil.family_name, pupil.given_name, pupil.pk))
+    plan.leaving.extend(_leaver(pupil, leaving_on) for pupil in absent)
+
+
+def pupil_values(row: PupilRow, said: Collection[str]) -> dict[str, Any]:
+    """The managed fields `row` gives a value for: a field the file has no column (or
+    element) for is left as it is."""
+    values = {
+        name: getattr(row, name)
+        for name in MANAGED_FIELDS
+        if name in said and getattr(row, name) is not None
+    }
     # A pupil listed without a leaving date is on roll, even if they had left before.
-    return {name: value for name, value in values.items() if value is not None or name == "left_on"}
+    values["left_on"] = row.left_on
+    return values
 
 
 def apply_values(pupil: Pupil, values: Mapping[str, Any]) -> None:
     """Set `values` on `pupil`, keeping social care consistent with being looked after
     (a looked-after child has current social-care involvement, one who no longer is
     has had it)."""
+    care = _social_care_after(pupil, values)
     for name, value in values.items():
-        if name in _DATE_FIELDS and isinstance(value, str):
+        if name in DATE_FIELDS and isinstance(value, str):
             value = dt.date.fromisoformat(value)
         setattr(pupil, name, value)
-    if pupil.looked_after:
-        pupil.social_care = SocialCare.CURRENT
-    elif "looked_after" in values and pupil.social_care == SocialCare.CURRENT:
-        pupil.social_care = SocialCare.PREVIOUS
+    pupil.social_care = care
 
 
 # --- One row -----------------------------------------------------------------------------
 
 
-def _classify(plan: ImportPlan, row: PupilRow, pupil: Pupil) -> None:
+def _classify(plan: ImportPlan, row: PupilRow, pupil: Pupil, said: Collection[str]) -> None:
     values = {
         name: value
-        for name, value in pupil_values(row).items()
+        for name, value in pupil_values(row, said).items()
         if _comparable(getattr(pupil, name)) != _comparable(value)
     }
     if not values:
         plan.unchanged += 1
         return
+    admitted = values.get("admitted_on", pupil.admitted_on)
+    if row.left_on and admitted and row.left_on < admitted:
+        _reject(plan, row, LEAVING, _before_admission(row.left_on, admitted))
+        return
+    changes = [_change(pupil, name, value) for name, value in values.items()]
+    care = _social_care_after(pupil, values)
+    if care != pupil.social_care:
+        changes.append(_change(pupil, "social_care", care))
     planned = Planned(
         row=row.row,
         upn=row.upn,
@@ -225,23 +268,69 @@ def _classify(plan: ImportPlan, row: PupilRow, pupil: Pupil) -> None:
         year=_year(row.year_group),
         registration_group=row.registration_group or pupil.registration_group,
         pupil_id=pupil.pk,
-        changes=tuple(_change(pupil, name, value) for name, value in values.items()),
+        changes=tuple(changes),
         values=_jsonable(values),
     )
     leaves = pupil.left_on is None and values.get("left_on") is not None
     (plan.leaving if leaves else plan.changed).append(planned)
 
 
-def _new(row: PupilRow) -> Planned:
-    return Planned(
-        row=row.row,
-        upn=row.upn,
-        name=_row_name(row),
-        year=_year(row.year_group),
-        registration_group=row.registration_group or "",
-        pupil_id=None,
-        values=_jsonable(pupil_values(row)),
+def _add_new(plan: ImportPlan, row: PupilRow, said: Collection[str]) -> None:
+    if row.left_on and row.admitted_on and row.left_on < row.admitted_on:
+        _reject(plan, row, LEAVING, _before_admission(row.left_on, row.admitted_on))
+        return
+    plan.new.append(
+        Planned(
+            row=row.row,
+            upn=row.upn,
+            name=_row_name(row),
+            year=_year(row.year_group),
+            registration_group=row.registration_group or "",
+            pupil_id=None,
+            values=_jsonable(pupil_values(row, said)),
+        )
     )
+
+
+def _reject(plan: ImportPlan, row: PupilRow, heading: str, reason: str) -> None:
+    """A row the roll shows to be wrong, rejected like the reader's own refusals."""
+    name = f"{row.given_name} {row.family_name}"
+    problem = RowProblem(row=row.row, field=heading, reason=reason, upn=row.upn, name=name)
+    plan.rejected.append(problem)
+    plan.rejected_rows += 1
+
+
+def _another_child(row: PupilRow, pupil: Pupil) -> str:
+    """Why `row` cannot be `pupil`, whose UPN it carries, or "": another date of birth
+    and neither legal name the same is another child, whatever the UPN says."""
+    same_given = _plain(row.given_name) == _plain(pupil.given_name)
+    same_family = _plain(row.family_name) == _plain(pupil.family_name)
+    if same_given or same_family or row.date_of_birth == pupil.date_of_birth:
+        return ""
+    return (
+        f"This UPN is that of {pupil.full_name} (born {pupil.date_of_birth:%d/%m/%Y}) on "
+        f"roll, but the row is {row.given_name} {row.family_name}, born "
+        f"{row.date_of_birth:%d/%m/%Y}: check the UPN in the MIS."
+    )
+
+
+def _before_admission(left_on: dt.date, admitted: dt.date | str) -> str:
+    if isinstance(admitted, str):
+        admitted = dt.date.fromisoformat(admitted)
+    return (
+        f"The date of leaving {left_on:%d/%m/%Y} is before the date of admission "
+        f"{admitted:%d/%m/%Y}."
+    )
+
+
+def _social_care_after(pupil: Pupil, values: Mapping[str, Any]) -> str:
+    """The social-care involvement `apply_values` leaves, shown in the preview: a
+    looked-after child's is current; one who stops being looked after has had it."""
+    if "looked_after" not in values:
+        return pupil.social_care
+    if values["looked_after"]:
+        return SocialCare.CURRENT
+    return SocialCare.PREVIOUS if pupil.social_care == SocialCare.CURRENT else pupil.social_care
 
 
 def _leaver(pupil: Pupil, leaving_on: dt.date) -> Planned:
@@ -270,14 +359,21 @@ def _match(row: PupilRow, pupil: Pupil, decision: str) -> PossibleMatch:
     )
 
 
+def _plain(name: str) -> str:
+    """A name as compared for matching: any case, accents and spacing ("Zoë" is "zoe")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(letters.casefold().split())
+
+
 def _person_keys(pupil: Pupil) -> set[tuple[str, str, dt.date]]:
-    givens = {pupil.given_name.casefold(), pupil.known_given_name.casefold()}
-    families = {pupil.family_name.casefold(), pupil.known_family_name.casefold()}
+    givens = {_plain(pupil.given_name), _plain(pupil.known_given_name)}
+    families = {_plain(pupil.family_name), _plain(pupil.known_family_name)}
     return {(given, family, pupil.date_of_birth) for given in givens for family in families}
 
 
 def _row_key(row: PupilRow) -> tuple[str, str, dt.date]:
-    return (row.given_name.casefold(), row.family_name.casefold(), row.date_of_birth)
+    return (_plain(row.given_name), _plain(row.family_name), row.date_of_birth)
 
 
 def _row_name(row: PupilRow) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from incidents.models import ConcernPupil, Involvement
 from pupils.models import PupilImport
@@ -35,12 +36,11 @@ def school_imports(school: School) -> QuerySet[PupilImport]:
 
 
 def roll_counts(school: School) -> dict[str, int]:
-    """How many pupils the school has on roll, and how many have left."""
+    """How many pupils the school has on roll today (a leaving date still to come
+    leaves them on roll), and how many have left."""
     pupils = Pupil.objects.filter(school=school)
-    return {
-        "on_roll": pupils.filter(left_on__isnull=True).count(),
-        "left": pupils.filter(left_on__isnull=False).count(),
-    }
+    on_roll = Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate())
+    return {"on_roll": pupils.filter(on_roll).count(), "left": pupils.exclude(on_roll).count()}
 
 
 def with_safeguarding_records(pupil_ids: Collection[int]) -> set[int]:

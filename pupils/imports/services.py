@@ -96,31 +96,46 @@ def plan_for(pupil_import: PupilImport, decisions: dict[str, str] | None = None)
 
 
 @transaction.atomic
+def pupil_import_answer(
+    *, actor: User, pupil_import: PupilImport, decisions: dict[str, str]
+) -> PupilImport:
+    """Keep the person's answers to "same child, UPN changed?": the preview is then
+    shown again with what they imply (a different child's namesake on roll may leave),
+    and only that preview can be confirmed."""
+    pupil_import = PupilImport.objects.select_for_update().get(pk=pupil_import.pk)
+    if pupil_import.is_applied:
+        raise ValidationError("This import has already been applied; nothing was changed.")
+    pupil_import.decisions = decisions
+    _count(pupil_import, plan_for(pupil_import))
+    return save_audited(pupil_import, actor=actor)
+
+
+@transaction.atomic
 def pupil_import_apply(
     *,
     actor: User,
     pupil_import: PupilImport,
-    decisions: dict[str, str],
     expected_digest: str,
     leave_out_undecided: bool = False,
 ) -> ImportPlan:
-    """Write the previewed changes. Refused if the import was applied already, if a
-    possible match is unanswered, or (`StalePlanError`) if the roll changed since the
-    preview whose `digest` (without answers) the person confirmed. With
-    `leave_out_undecided` (the command), unanswered rows are not imported."""
+    """Write the previewed changes, with the answers kept on the import. Refused if the
+    import was applied already, if a possible match is unanswered, or (`StalePlanError`)
+    if what applying would do is not the preview whose `digest` the person confirmed
+    (the roll changed since). With `leave_out_undecided` (the command), unanswered rows
+    are not imported."""
     _locked(pupil_import.school)
     pupil_import = PupilImport.objects.select_for_update().get(pk=pupil_import.pk)
     if pupil_import.is_applied:
         raise ValidationError("This import has already been applied; nothing was changed.")
-    if plan_for(pupil_import, decisions={}).digest() != expected_digest:
+    plan = plan_for(pupil_import)
+    if plan.digest() != expected_digest:
         raise StalePlanError
-    plan = plan_for(pupil_import, decisions)
     _check_answers(plan, leave_out_undecided=leave_out_undecided)
     reason = pupil_import.history_reason
     created = _create(plan, school=pupil_import.school, actor=actor, reason=reason)
     triage_ids = _update(plan, actor=actor, reason=reason)
     if triage_ids:
-        pupils_saved.send(sender=Pupil, actor=actor, pupil_ids=triage_ids)
+        _retriage(actor=actor, pupil_ids=triage_ids)
     pupil_import.status = ImportStatus.APPLIED
     pupil_import.applied_by = actor
     pupil_import.applied_at = timezone.now()
@@ -130,6 +145,19 @@ def pupil_import_apply(
     pupil_import.new_count = len(created)
     save_audited(pupil_import, actor=actor)
     return plan
+
+
+def _retriage(*, actor: User, pupil_ids: list[int]) -> None:
+    """Re-triage the open incidents of pupils whose triage facts changed. A refusal
+    (new details an incident cannot use) stops the import without naming the child:
+    the person importing may be a data manager, who must not learn who is in a record."""
+    try:
+        pupils_saved.send(sender=Pupil, actor=actor, pupil_ids=pupil_ids)
+    except ValidationError:
+        raise ValidationError(
+            "The import cannot be applied: the new details of a pupil conflict with a "
+            "safeguarding record. Ask a DSL to check the import."
+        ) from None
 
 
 def _create(plan: ImportPlan, *, school: School, actor: User, reason: str) -> list[Pupil]:

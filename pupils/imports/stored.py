@@ -12,14 +12,13 @@ import datetime as dt
 from typing import Any
 
 from pupils.imports.reading import PupilRow, RollFile, RowProblem
-
-_DATE_FIELDS = ("date_of_birth", "admitted_on", "left_on")
+from pupils.imports.reading.rows import DATE_FIELDS
 
 
 def roll_to_contents(roll: RollFile) -> dict[str, Any]:
     def row(pupil: PupilRow) -> dict[str, Any]:
         values = dataclasses.asdict(pupil)
-        for name in _DATE_FIELDS:
+        for name in DATE_FIELDS:
             if values[name] is not None:
                 values[name] = values[name].isoformat()
         return values
@@ -41,7 +40,7 @@ def roll_to_contents(roll: RollFile) -> dict[str, Any]:
 def roll_from_contents(contents: dict[str, Any]) -> RollFile:
     def row(values: dict[str, Any]) -> PupilRow:
         values = dict(values)
-        for name in _DATE_FIELDS:
+        for name in DATE_FIELDS:
             if values[name] is not None:
                 values[name] = dt.date.fromisoformat(values[name])
         return PupilRow(**values)

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils.imports.forms import ImportApplyForm, ImportUploadForm
-from pupils.imports.plan import ImportPlan, plan_summary
+from pupils.imports.plan import ImportPlan, field_label, plan_summary
 from pupils.imports.reading.columns import FIELDS
 from pupils.imports.selectors import (
     import_for_user,
@@ -29,6 +29,7 @@ from pupils.imports.selectors import (
 from pupils.imports.services import (
     StalePlanError,
     plan_for,
+    pupil_import_answer,
     pupil_import_apply,
     pupil_import_read,
 )
@@ -85,7 +86,7 @@ def detail(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse
     user = request_user(request)
     school = school_for_user(user, school_id, IMPORT_PUPILS)
     pupil_import = import_for_user(user, school, import_id)
-    return _detail(request, user, pupil_import, plan=plan_for(pupil_import, decisions={}))
+    return _detail(request, user, pupil_import, plan=plan_for(pupil_import))
 
 
 @require_POST
@@ -94,14 +95,24 @@ def apply(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
     user = request_user(request)
     school = school_for_user(user, school_id, IMPORT_PUPILS)
     pupil_import = import_for_user(user, school, import_id)
-    plan = plan_for(pupil_import, decisions={})
+    plan = plan_for(pupil_import)
     form = ImportApplyForm(request.POST, matches=plan.matches)
+    here = redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+    if form.is_valid() and form.decisions() != _answers(plan):
+        try:
+            pupil_import_answer(actor=user, pupil_import=pupil_import, decisions=form.decisions())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "Your answers are saved. Check what the import will now do, then confirm."
+            )
+        return here
     if form.is_valid():
         try:
             pupil_import_apply(
                 actor=user,
                 pupil_import=pupil_import,
-                decisions=form.decisions(),
                 expected_digest=form.cleaned_data["digest"],
             )
         except StalePlanError:
@@ -110,13 +121,19 @@ def apply(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
                 "The pupil list changed after this preview was made (another import or an "
                 "edit). Nothing was imported: check the preview below again.",
             )
-            return redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+            return here
         except ValidationError as error:
             add_service_errors(form, error, {})
         else:
             messages.success(request, f"Import {pupil_import.reference} was applied.")
-            return redirect("pupils:import", school_id=school.pk, import_id=pupil_import.pk)
+            return here
+    pupil_import.refresh_from_db()
     return _detail(request, user, pupil_import, plan=plan, form=form)
+
+
+def _answers(plan: ImportPlan) -> dict[str, str]:
+    """The answers kept on the import, as the form gives them."""
+    return {str(match.row): match.decision for match in plan.matches}
 
 
 @require_GET
@@ -142,14 +159,20 @@ def _detail(
     form: ImportApplyForm | None = None,
 ) -> HttpResponse:
     school: School = pupil_import.school
-    if form is None and not pupil_import.is_applied:
+    if pupil_import.is_applied:
+        form = None  # applied by a colleague meanwhile: nothing is left to confirm
+    elif form is None:
         form = ImportApplyForm(initial={"digest": plan.digest()}, matches=plan.matches)
     reads_incidents = holds(user, VIEW_INCIDENTS, school.pk)
     shown = pupil_import.outcome if pupil_import.is_applied else plan_summary(plan)
+    roll = roll_from_contents(pupil_import.contents)
     context: dict[str, Any] = {
         "school": school,
         "pupil_import": pupil_import,
-        "roll": roll_from_contents(pupil_import.contents),
+        "roll": roll,
+        "columns_read": [(field_label(name), heading) for name, heading in roll.columns.items()],
+        "address_unchecked": bool(roll.destination and not school.dfe_number),
+        "answers_needed": bool(plan.undecided) and not pupil_import.is_applied,
         "shown": shown,
         "form": form,
         "files_to_transfer": _leavers_with_files(shown) if reads_incidents else None,

@@ -54,10 +54,13 @@ def test_a_dry_run_stores_nothing(people, tmp_path, capsys):
 def test_rejected_rows_stop_the_import_unless_skipped(people, tmp_path, capsys):
     path = tmp_path / "roll.csv"
     path.write_bytes(csv_bytes([pupil(1), pupil(2, DOB="31/02/2014")]))
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="nothing was applied") as stopped:
         run(people, path)
     assert "Rejected row 3, DOB" in capsys.readouterr().out
     assert not Pupil.objects.exists()
+    kept = PupilImport.objects.get()  # the preview, for a person to open
+    assert not kept.is_applied
+    assert f"/pupils/imports/{kept.pk}/" in str(stopped.value)
     run(people, path, "--skip-rejected")
     assert Pupil.objects.count() == 1
 

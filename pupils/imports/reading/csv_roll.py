@@ -28,7 +28,9 @@ def read_csv(text: str, *, today: dt.date) -> RollFile:
     headings = records[start] if start is not None else []
     columns = layout(headings)
     raws = []
-    for number, record in enumerate(records[start + 1 :] if start is not None else [], 2):
+    # Row numbers count every record from the first, as a spreadsheet shows them.
+    first = start + 2 if start is not None else 2
+    for number, record in enumerate(records[start + 1 :] if start is not None else [], first):
         if _blank(record):
             continue
         cells = {

@@ -45,6 +45,8 @@ ELEMENTS = {
 }
 _REQUIRED = ("upn", "family_name", "given_name", "date_of_birth", "sex", "year_group")
 _NOT_THE_PUPIL = {"Contacts", "Contact", "SchoolHistory"}
+#: Before any CTF: a header date earlier than this is a damaged file, not an old one.
+EARLIEST_FILE_DATE = dt.date(2000, 1, 1)
 _UNKNOWN_SCHOOL = {"MMM", "MMMM", "XXX", "XXXX"}  # CTF placeholders for "not known"
 _DTD = (
     "The file contains an XML document type declaration or entity definitions, which a "
@@ -64,6 +66,13 @@ def read_ctf(data: bytes, *, today: dt.date) -> RollFile:
     if not pupils:
         raise RollFileRefused("The Common Transfer File has no pupils in it (no <Pupil>).")
     file_date = _date(_text(root, "Header/DateTime"))
+    if file_date is not None and not EARLIEST_FILE_DATE <= file_date <= today + dt.timedelta(
+        days=1
+    ):
+        raise RollFileRefused(
+            f"The file's date ({file_date:%d/%m/%Y}, in Header/DateTime) cannot be right: "
+            "ask the sending school for the file again."
+        )
     raws = [RawRow(number, _cells(pupil)) for number, pupil in enumerate(pupils, 1)]
     columns = _columns(raws)
     checked = check_rows(

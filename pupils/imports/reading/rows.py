@@ -24,6 +24,10 @@ class RowProblem:
     name: str  # "Forename Surname" as written, "" if none: which child it is
 
 
+#: The `PupilRow` fields that hold dates, for whatever stores rows as text.
+DATE_FIELDS = ("date_of_birth", "admitted_on", "left_on")
+
+
 @dataclass(frozen=True)
 class PupilRow:
     """A pupil as the file describes them, every value already checked."""

@@ -4,7 +4,8 @@ The web import for a scheduled job: a school's MIS exports its roll each night a
 cron runs this on it. It reads the file, prints the preview, and applies it unless
 `--dry-run`. A row the reader rejected, or one that may be a child already on roll under
 another UPN (which needs a person's answer on the import page), stops the whole import
-with exit status 1, unless `--skip-rejected` leaves those rows out (docs/pupil-import.md).
+with exit status 1 and keeps the preview for a person to open, unless `--skip-rejected`
+leaves those rows out (docs/pupil-import.md).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pupils.imports.plan import ImportPlan
@@ -83,7 +86,7 @@ class Command(BaseCommand):
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            plan = plan_for(pupil_import, decisions={})
+            plan = plan_for(pupil_import)
             self._print(plan, reference=pupil_import.reference)
             if holds(actor, VIEW_INCIDENTS, school.pk):
                 self._print_files_to_transfer(plan)
@@ -92,19 +95,25 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
                 self.stdout.write("Dry run: nothing was imported.")
                 return
-            if blocked and not options["skip_rejected"]:
-                transaction.set_rollback(True)
-                raise CommandError(
-                    f"{blocked} row(s) rejected or waiting for a person's answer: nothing was "
-                    "imported. Correct the MIS export, answer the matches on the import page, "
-                    "or run again with --skip-rejected to import the rest."
+            if not blocked or options["skip_rejected"]:
+                pupil_import_apply(
+                    actor=actor,
+                    pupil_import=pupil_import,
+                    expected_digest=plan.digest(),
+                    leave_out_undecided=True,
                 )
-            pupil_import_apply(
-                actor=actor,
-                pupil_import=pupil_import,
-                decisions={},
-                expected_digest=plan.digest(),
-                leave_out_undecided=True,
+        if blocked and not options["skip_rejected"]:
+            # The preview is kept (committed above), so a person can open it, answer the
+            # possible matches and confirm; or the file is corrected and run again.
+            page = reverse(
+                "pupils:import", kwargs={"school_id": school.pk, "import_id": pupil_import.pk}
+            )
+            raise CommandError(
+                f"{blocked} row(s) rejected or waiting for a person's answer: nothing was "
+                f"applied. The preview is kept as import {pupil_import.reference} "
+                f"({settings.SITE_URL.rstrip('/')}{page}), where a DSL or data manager can "
+                "answer the matches and confirm; or correct the MIS export, or run again with "
+                "--skip-rejected to import the rest."
             )
         self.stdout.write(f"Import {pupil_import.reference} applied.")
 

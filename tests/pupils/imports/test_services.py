@@ -14,6 +14,7 @@ from pupils.imports.plan import DIFFERENT, SAME
 from pupils.imports.services import (
     StalePlanError,
     plan_for,
+    pupil_import_answer,
     pupil_import_apply,
     pupil_import_read,
 )
@@ -34,11 +35,15 @@ def read(people, data, **options):
 
 
 def apply(people, pupil_import, decisions=None, **options):
+    """Answer the possible matches (if given), then confirm the preview as shown."""
+    if decisions:
+        pupil_import = pupil_import_answer(
+            actor=people.dsl, pupil_import=pupil_import, decisions=decisions
+        )
     return pupil_import_apply(
         actor=people.dsl,
         pupil_import=pupil_import,
-        decisions=decisions or {},
-        expected_digest=plan_for(pupil_import, decisions={}).digest(),
+        expected_digest=plan_for(pupil_import).digest(),
         **options,
     )
 
@@ -202,12 +207,10 @@ def test_leavers_with_safeguarding_records_are_counted_for_the_transfer(people):
 
 def test_a_roll_changed_since_the_preview_is_refused(people):
     pupil_import = read(people, csv_bytes([pupil(1)]))
-    digest = plan_for(pupil_import, decisions={}).digest()
+    digest = plan_for(pupil_import).digest()
     PupilFactory(school=people.school, upn=upn(1))  # someone added her meanwhile
     with pytest.raises(StalePlanError):
-        pupil_import_apply(
-            actor=people.dsl, pupil_import=pupil_import, decisions={}, expected_digest=digest
-        )
+        pupil_import_apply(actor=people.dsl, pupil_import=pupil_import, expected_digest=digest)
     assert Pupil.objects.count() == 1
 
 
@@ -255,3 +258,81 @@ def test_a_ctf_for_another_school_is_refused(riverside, people):
     riverside.save()
     with pytest.raises(ValidationError, match="addressed to DfE number"):
         read(people, example("pupils-ctf.xml"))
+
+
+def test_a_file_without_a_preferred_name_column_leaves_preferred_names_alone(people):
+    PupilFactory(school=people.school, upn=upn(1), given_name="Zoë", family_name="Clarke",
+                 preferred_given_name="Zee", date_of_birth=dt.date(2014, 11, 14),
+                 year_group="7")  # fmt: skip
+    plan = plan_for(read(people, csv_bytes([pupil(1)])))
+    assert plan.unchanged == 1
+
+
+def test_a_row_carrying_another_childs_upn_is_rejected_not_renamed(people):
+    PupilFactory(school=people.school, upn=upn(1), given_name="Zoë", family_name="Clarke",
+                 date_of_birth=dt.date(2014, 11, 14), year_group="7")  # fmt: skip
+    data = csv_bytes([pupil(1, Legal_Forename="Ravi", Legal_Surname="Shah", DOB="02/02/2015")])
+    plan = plan_for(read(people, data))
+    (problem,) = plan.rejected
+    assert problem.field == "UPN"
+    assert "This UPN is that of Zoë Clarke (born 14/11/2014)" in problem.reason
+    assert plan.changed == []
+
+
+def test_a_whole_roll_with_a_rejected_row_marks_nobody_as_left(people):
+    PupilFactory(school=people.school, upn=upn(1))
+    PupilFactory(school=people.school, upn=upn(2))
+    data = csv_bytes([pupil(3), pupil(4, UPN="A" + upn(4)[1:])])  # a mistyped check letter
+    plan = plan_for(read(people, data, full_roll=True, leaving_on=dt.date(2026, 9, 1)))
+    assert plan.leaving == []
+    assert plan.leavers_held_back == 2
+
+
+def test_a_pupil_admitted_after_the_leaving_date_is_not_marked_as_left(people):
+    PupilFactory(school=people.school, upn=upn(2), admitted_on=dt.date(2026, 9, 7))
+    plan = plan_for(
+        read(people, csv_bytes([pupil(1)]), full_roll=True, leaving_on=dt.date(2026, 9, 1))
+    )
+    assert plan.leaving == []
+
+
+def test_leaving_before_admission_is_a_rejected_row_naming_both_dates(people):
+    headings = [*pupil(1), "Admission Date", "Date of Leaving"]
+    row = pupil(1, Admission_Date="05/09/2026", Date_of_Leaving="01/09/2026")
+    plan = plan_for(read(people, csv_bytes([row], headings=headings)))
+    (problem,) = plan.rejected
+    assert problem.reason == (
+        "The date of leaving 01/09/2026 is before the date of admission 05/09/2026."
+    )
+    assert plan.new == []
+
+
+def test_answering_different_child_shows_the_child_on_roll_leaving_before_confirming(people):
+    old = PupilFactory(school=people.school, upn=upn(1), given_name="Zoe", family_name="Clarke",
+                       date_of_birth=dt.date(2014, 11, 14), year_group="7")  # fmt: skip
+    pupil_import = read(
+        people, csv_bytes([pupil(9)]), full_roll=True, leaving_on=dt.date(2026, 9, 1)
+    )
+    (match,) = plan_for(pupil_import).matches  # "Zoë" matches "Zoe"
+    assert plan_for(pupil_import).leaving == []
+    shown = plan_for(pupil_import).digest()
+    answered = pupil_import_answer(
+        actor=people.dsl, pupil_import=pupil_import, decisions={str(match.row): DIFFERENT}
+    )
+    plan = plan_for(answered)
+    assert [item.pupil_id for item in plan.leaving] == [old.pk]
+    with pytest.raises(StalePlanError):  # the preview without the answer is not this one
+        pupil_import_apply(actor=people.dsl, pupil_import=answered, expected_digest=shown)
+    pupil_import_apply(actor=people.dsl, pupil_import=answered, expected_digest=plan.digest())
+    old.refresh_from_db()
+    assert old.left_on == dt.date(2026, 9, 1)
+
+
+def test_a_long_file_name_still_fits_the_history(people):
+    pupil_import = pupil_import_read(
+        actor=people.dsl, school=people.school, data=csv_bytes([pupil(1)]),
+        file_name="Riverside Academy Student Details Export for Safeguarding " + "x" * 150 + ".csv",
+    )  # fmt: skip
+    apply(people, pupil_import)
+    row = Pupil.objects.get().history.get()
+    assert row.history_change_reason == f"Pupil import {pupil_import.reference}"

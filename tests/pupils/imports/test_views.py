@@ -103,6 +103,11 @@ def test_a_possible_match_needs_an_answer(client, people):
     assert "Say whether row 2 is the same child" in response.content.decode()
     response = confirm(client, pupil_import, row_2="same")
     assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Your answers are saved" in page
+    assert upn(1) in page  # not yet applied: the answer's effect is shown first
+    assert Pupil.objects.get().upn == upn(1)
+    assert confirm(client, pupil_import, row_2="same").status_code == 302
     assert Pupil.objects.get().upn == upn(9)
 
 

@@ -228,3 +228,9 @@ def test_the_example_file() -> None:
     assert [r.family_name for r in roll.rows if r.send] == ["Rahman"]
     assert [r.family_name for r in roll.rows if r.left_on] == ["Dubois"]
     assert not EXAMPLE.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them_after_blank_lines() -> None:
+    text = "\n\n" + csv_text([pupil(1, DOB="31/02/2014")])
+    (problem,) = read(text).rejected
+    assert problem.row == 4  # two blank lines, the heading on line 3, the pupil on line 4

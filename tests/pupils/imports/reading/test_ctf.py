@@ -213,3 +213,9 @@ def test_a_ctf_with_no_pupils_is_refused() -> None:
 
 def test_a_bom_and_blank_space_before_the_xml() -> None:
     assert len(read(b"\xef\xbb\xbf\r\n  " + ctf(ctf_pupil())).rows) == 1
+
+
+@pytest.mark.parametrize("date_time", ["0001-01-05T00:00:00", "1899-12-31", "2099-01-01"])
+def test_a_header_date_that_cannot_be_right_refuses_the_file(date_time: str) -> None:
+    with pytest.raises(RollFileRefused, match="cannot be right"):
+        read(ctf(ctf_pupil(), date_time=date_time))
