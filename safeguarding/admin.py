@@ -40,8 +40,8 @@ class TrustAdmin(AuditedAdmin):
 
 @admin.register(School)
 class SchoolAdmin(AuditedAdmin):
-    list_display = ("name", "urn", "jurisdiction", "trust", "triage_preset")
-    search_fields = ("name", "urn")
+    list_display = ("name", "urn", "dfe_number", "jurisdiction", "trust", "triage_preset")
+    search_fields = ("name", "urn", "dfe_number")
     list_filter = ("jurisdiction", "trust")
 
 
@@ -57,8 +57,12 @@ class MembershipAdmin(ReadOnlyAuditedAdmin):
 
 @admin.register(Pupil)
 class PupilAdmin(AuditedAdmin):
-    list_display = ("family_name", "given_name", "upn", "school", "year_group")
-    search_fields = ("family_name", "given_name", "upn")
+    list_display = (
+        "family_name", "given_name", "upn", "school", "year_group", "registration_group", "left_on"
+    )  # fmt: skip
+    search_fields = (
+        "family_name", "given_name", "preferred_given_name", "preferred_family_name", "upn"
+    )  # fmt: skip
     list_filter = ("school", "year_group")
 
     def save_model(self, request: HttpRequest, obj: Pupil, form: Any, change: bool) -> None:

@@ -324,12 +324,10 @@ def one_run(data: Files, counter: Counter, figures: dict[str, Figures], *, trace
             )
 
         pupil_import: PupilImport = phase(figures, f"{name} preview", preview, traced=traced)
-        digest = plan_for(pupil_import, decisions={}).digest()  # shown with the preview
+        digest = plan_for(pupil_import).digest()  # shown with the preview
 
         def apply(pupil_import: PupilImport = pupil_import, digest: str = digest) -> ImportPlan:
-            return pupil_import_apply(
-                actor=dsl, pupil_import=pupil_import, decisions={}, expected_digest=digest
-            )
+            return pupil_import_apply(actor=dsl, pupil_import=pupil_import, expected_digest=digest)
 
         plan: ImportPlan = phase(figures, f"{name} apply", apply, traced=traced)
         expected = {"new": (data.rows, 0, 0), "unchanged": (0, 0, data.rows)}.get(
