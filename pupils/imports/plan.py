@@ -104,10 +104,6 @@ class ImportPlan:
     def undecided(self) -> list[PossibleMatch]:
         return [match for match in self.matches if not match.decision]
 
-    @property
-    def writes_anything(self) -> bool:
-        return bool(self.new or self.changed or self.leaving)
-
     def digest(self) -> str:
         """The SHA-256 of what the preview shows, to bind a confirmation to it."""
         return sha256_hex(

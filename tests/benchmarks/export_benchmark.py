@@ -82,6 +82,7 @@ from referrals.meetings.services import meeting_record  # noqa: E402
 from referrals.models import Agency, MeetingKind  # noqa: E402
 from safeguarding.models import Role, School, Sex, User  # noqa: E402
 from safeguarding.services import membership_grant  # noqa: E402
+from tests.benchmarks.database import database_version  # noqa: E402
 from tests.factories import (  # noqa: E402
     DeletionRequestFactory,
     DeviceSeizureFactory,
@@ -525,17 +526,6 @@ def measure_pack(runs: int) -> None:
         return path.read_bytes()
 
     timed("pack", runs, PACK_TARGET, export)
-
-
-def database_version() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.vendor
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -67,6 +67,7 @@ from pupils.models import PupilImport  # noqa: E402
 from safeguarding.models import Pupil, Role, School, User  # noqa: E402
 from safeguarding.services import membership_grant  # noqa: E402
 from safeguarding.upn import check_letter  # noqa: E402
+from tests.benchmarks.database import database_version  # noqa: E402
 from tests.factories import SchoolFactory, TrustFactory, UserFactory  # noqa: E402
 
 SEED = 20261207
@@ -402,17 +403,6 @@ def report(kind: str, by_size: dict[int, dict[str, Figures]], sizes: list[int], 
             f"{growth([f'{s:.2f}' for s in seconds], seconds)}"
         )
     sys.stdout.flush()
-
-
-def database_version() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.vendor
 
 
 def benchmark(kinds: list[str], runs: int) -> None:
