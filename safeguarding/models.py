@@ -286,6 +286,8 @@ class School(models.Model):
             ("report_concern", "Report a concern to the DSL"),
             ("view_concerns", "Read every concern reported in the school"),
             ("import_pupils", "Import the school's pupils from its MIS"),
+            ("manage_calendar", "Set the school's term dates and closure days"),
+            ("transfer_records", "Send and receive pupils' child protection files"),
         ]
 
     def __str__(self) -> str:
@@ -543,6 +545,10 @@ class Pupil(models.Model):
 
 # Defined beside the code that uses it; imported here so that Django finds the model.
 from safeguarding.background.models import TaskWorker  # noqa: E402, F401
+
+# The school calendar's models live in their own module; importing them here registers
+# them in this app (docs/calendar.md).
+from safeguarding.calendar.models import ClosureDay, TermDate  # noqa: E402,F401
 from safeguarding.notifications.models import (  # noqa: E402, F401
     Notification,
     NotificationPreference,

@@ -19,6 +19,8 @@ EXPORT_RECORDS = "export_records"
 REPORT_CONCERN = "report_concern"
 VIEW_CONCERNS = "view_concerns"
 IMPORT_PUPILS = "import_pupils"
+MANAGE_CALENDAR = "manage_calendar"
+TRANSFER_RECORDS = "transfer_records"
 
 HEADTEACHER_PERMISSIONS = frozenset(
     {
@@ -29,12 +31,23 @@ HEADTEACHER_PERMISSIONS = frozenset(
         EXPORT_RECORDS,
         REPORT_CONCERN,
         VIEW_CONCERNS,
+        MANAGE_CALENDAR,
     }
 )
-# The school's DSLs read, acknowledge and act on every concern staff report, and keep
-# the pupil list in step with the MIS (docs/pupil-import.md).
+# The school's DSLs read, acknowledge and act on every concern staff report, keep the
+# pupil list in step with the MIS (docs/pupil-import.md), set the school calendar
+# (docs/calendar.md) and send and receive pupils' files (docs/transfers.md).
 DSL_PERMISSIONS = frozenset(
-    {VIEW_INCIDENTS, MANAGE_INCIDENTS, EXPORT_RECORDS, REPORT_CONCERN, VIEW_CONCERNS, IMPORT_PUPILS}
+    {
+        VIEW_INCIDENTS,
+        MANAGE_INCIDENTS,
+        EXPORT_RECORDS,
+        REPORT_CONCERN,
+        VIEW_CONCERNS,
+        IMPORT_PUPILS,
+        MANAGE_CALENDAR,
+        TRANSFER_RECORDS,
+    }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -45,8 +58,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ACTING_HEADTEACHER: HEADTEACHER_PERMISSIONS,
     # Staff report concerns and see only the ones they reported (docs/concerns.md).
     Role.STAFF: frozenset({REPORT_CONCERN}),
-    # Imports the pupil list from the MIS and nothing else: no incident, no concern.
-    Role.DATA_MANAGER: frozenset({IMPORT_PUPILS}),
+    # Imports the pupil list from the MIS and keeps the term dates, as in the MIS; no
+    # incident, no concern.
+    Role.DATA_MANAGER: frozenset({IMPORT_PUPILS, MANAGE_CALENDAR}),
     Role.TRUST_LEAD: frozenset({VIEW_INCIDENTS, CHANGE_TRIAGE_POLICY, EXPORT_RECORDS}),
 }
 

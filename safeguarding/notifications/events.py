@@ -20,6 +20,10 @@ class NotificationEvent(models.TextChoices):
     CONCERN_REPORTED = "concern_reported", "A member of staff reported a concern"
     CONCERN_OVERDUE = "concern_overdue", "A concern was not acknowledged in time"
     CONCERN_NOTE_ADDED = "concern_note", "The reporter added a note to a concern"
+    TRANSFER_ARRIVED = "transfer_arrived", "A pupil's file was sent to your school"
+    TRANSFER_RECEIVED = "transfer_received", "The new school confirmed receipt of a file"
+    TRANSFER_REMINDER = "transfer_reminder", "A file you sent is not yet confirmed"
+    TRANSFER_FAILED = "transfer_failed", "A transfer package could not be made"
 
 
 #: A concern cannot wait for tomorrow's summary: these are always emailed at once, and
@@ -29,6 +33,9 @@ ALWAYS_AT_ONCE = frozenset(
         NotificationEvent.CONCERN_REPORTED,
         NotificationEvent.CONCERN_OVERDUE,
         NotificationEvent.CONCERN_NOTE_ADDED,
+        # A child's file is due within 5 school days (KCSIE Annex C): no waiting a day.
+        NotificationEvent.TRANSFER_ARRIVED,
+        NotificationEvent.TRANSFER_REMINDER,
     }
 )
 
@@ -85,5 +92,27 @@ EVENT_TEXT: dict[str, EventText] = {
         sentence="The member of staff who reported concern {reference} at {school} added a "
         "note to it.",
         action="Read the note",
+    ),
+    NotificationEvent.TRANSFER_ARRIVED: EventText(
+        subject="Child protection file sent to you – {school}",
+        sentence="Another school sent a pupil's child protection file ({reference}) to "
+        "{school}. Confirm receipt and accept it.",
+        action="Open the transfer",
+    ),
+    NotificationEvent.TRANSFER_RECEIVED: EventText(
+        subject="Receipt confirmed – {school}",
+        sentence="The new school confirmed receipt of transfer {reference} from {school}.",
+        action="See the transfer",
+    ),
+    NotificationEvent.TRANSFER_REMINDER: EventText(
+        subject="Transfer not yet confirmed – {school}",
+        sentence="Receipt of transfer {reference} from {school} is not yet confirmed and it "
+        "is due within two school days.",
+        action="See the transfer",
+    ),
+    NotificationEvent.TRANSFER_FAILED: EventText(
+        subject="Transfer package not made – {school}",
+        sentence="The package of transfer {reference} at {school} could not be made.",
+        action="See why",
     ),
 }
