@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "incidents",
     "referrals",
     "pupils",
+    "transfers",
     "demo",
     # After safeguarding, whose `db_worker` command adds a heartbeat to theirs.
     "django_tasks",
@@ -245,6 +246,8 @@ if PDF_WORKERS < 1:
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MEGABYTES", 10) * 1024 * 1024
 # The largest MIS export a pupil import accepts (docs/pupil-import.md).
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_MEGABYTES", 10) * 1024 * 1024
+# The largest transfer package a DSL may import (docs/transfers.md).
+TRANSFER_PACKAGE_MAX_BYTES = env_int("TRANSFER_PACKAGE_MAX_MEGABYTES", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("referrals.urls")),
     path("", include("pupils.imports.urls")),
+    path("", include("transfers.urls")),
+    path("", include("safeguarding.calendar.urls")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
 ]

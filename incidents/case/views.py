@@ -43,8 +43,17 @@ from safeguarding.roles import (
     MANAGE_INCIDENTS,
     REPORT_CONCERN,
     SIGN_OFF,
+    TRANSFER_RECORDS,
     VIEW_CONCERNS,
     VIEW_INCIDENTS,
+)
+from transfers.selectors import (
+    incoming_rows,
+    open_outgoing_rows,
+    pupil_advance_shares,
+    pupil_files_in,
+    pupil_transfers,
+    transfer_counts,
 )
 
 SEARCH_RESULTS = 50
@@ -71,6 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
         found = pupil_search(pupils_for_user(user), query).select_related("school")
         pupils = list(found[:SEARCH_RESULTS])
     waiting = waiting_for_user(user) if reads_concerns else []
+    transfer_school_ids = set(schools_for_user(user, TRANSFER_RECORDS).values_list("pk", flat=True))
+    today = timezone.localdate()
     return render(
         request,
         "safeguarding/home.html",
@@ -89,6 +100,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 schools_for_user(user, IMPORT_PUPILS).values_list("pk", flat=True)
             ),
             "open_cases": open_cases_for_user(user) if readable else [],
+            "transfer_school_ids": transfer_school_ids,
+            "transfers_in": incoming_rows(user, today=today, waiting_only=True)
+            if transfer_school_ids
+            else [],
+            "transfers_out": open_outgoing_rows(user, today=today) if transfer_school_ids else [],
+            "transfer_counts": transfer_counts(user, today=today) if readable else [],
             "query": query,
             "pupils": pupils,
             "search_limit": SEARCH_RESULTS,
@@ -127,9 +144,11 @@ def caseload(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """A pupil's safeguarding chronology: the incidents the user may see, oldest first;
-    then the pupil record's own changes (by hand or by an import from the MIS)."""
+    then the pupil record's own changes (by hand or by an import from the MIS); where
+    their file was sent, what was shared before the move, and files that arrived."""
     user: User = request.user  # type: ignore[assignment]
     found = pupil_for_user(user, pupil_id)
+    may_transfer = holds(user, TRANSFER_RECORDS, found.school_id)
     return render(
         request,
         "incidents/cases/pupil.html",
@@ -139,6 +158,10 @@ def pupil(request: HttpRequest, pupil_id: int) -> HttpResponse:
             "flags": pupil_flags(found),
             "chronology": pupil_chronology(user, found),
             "record_changes": record_changes(found),
+            "may_transfer": may_transfer,
+            "transfers": pupil_transfers(user, found) if may_transfer else [],
+            "advance_shares": pupil_advance_shares(user, found) if may_transfer else [],
+            "files_in": pupil_files_in(user, found),
         },
     )
 

@@ -77,6 +77,34 @@ class Redactor:
         pupils = Pupil.objects.filter(involvements__incident=incident).distinct()
         return cls.for_school(incident.school, pupils)
 
+    @classmethod
+    def for_transfer(cls, school: School, pupil: Pupil, other_pupils: Iterable[Pupil]) -> Redactor:
+        """For a child protection file sent to `pupil`'s new school (KCSIE Annex C):
+        initials for `other_pupils` only, who are not moving (UK GDPR Art. 5(1)(c));
+        `pupil` and the staff of `school` stay named, as the new DSL may need to call
+        them (one query: the school's memberships, revoked ones included).
+
+        Another child's full names are always replaced. A single name of theirs that is
+        also part of `pupil`'s or a member of staff's name is not replaced on its own:
+        alone it cannot tell who is meant, and replacing it would break the names that
+        must stay ("Dana Lead" would read "DB Lead")."""
+        kept: set[str] = set()
+        staff = Membership.objects.filter(school=school).select_related("user")
+        for name in [*pupil.names, *(membership.user.full_name for membership in staff)]:
+            kept.update(part for part in " ".join(name.split()).split(" ") if part)
+        exact: dict[str, str] = {}
+        anycase: dict[str, str] = {}
+        for other in other_pupils:
+            if other.pk == pupil.pk:
+                continue
+            for name in other.names:
+                _add(exact, anycase, name, other.initials, overwrite=True)
+        for part in kept:
+            exact.pop(part, None)
+        for name in pupil.names:
+            anycase.pop(" ".join(name.split()).casefold(), None)
+        return cls(exact=exact, anycase=anycase)
+
     @property
     def active(self) -> bool:
         return bool(self._exact or self._anycase)

@@ -61,6 +61,7 @@ from referrals.timeliness import (
 )
 from safeguarding.models import School, User
 from safeguarding.web.display import when_text
+from transfers.selectors import overdue_transfers
 
 #: The agencies an immediate referral goes to (002 §3.3: "police or social care").
 STATUTORY_AGENCIES = (Agency.POLICE, Agency.SOCIAL_CARE)
@@ -150,6 +151,19 @@ class PackContents:
     #: What the headteacher signs off in those incidents, read once for the figures and
     #: the records.
     sign_offs: list[SignOffItem]
+    #: Child protection files past their due date without a receipt, today.
+    transfers_overdue: list[PackTransfer]
+
+
+@dataclass(frozen=True)
+class PackTransfer:
+    """A file not transferred in time (KCSIE Annex C), as the pack lists it."""
+
+    reference: str
+    pupil: str
+    to: str
+    due_on: dt.date
+    late: str
 
 
 def anchor(incident_pk: int) -> str:
@@ -202,6 +216,18 @@ def pack_contents(
         questions=_questions(annotated, sign_offs, redactor, now),
         included=annotated,
         sign_offs=sign_offs,
+        transfers_overdue=[
+            PackTransfer(
+                reference=row.transfer.reference,
+                pupil=row.transfer.pupil.initials
+                if redactor.active
+                else row.transfer.pupil.full_name,
+                to=row.transfer.receiving_name,
+                due_on=row.transfer.due_on,
+                late=row.days_left_text,
+            )
+            for row in overdue_transfers(school, today=timezone.localdate(now))
+        ],
     )
 
 

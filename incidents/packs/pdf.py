@@ -21,13 +21,16 @@ as one document grows. So:
   short of a question) lead to the record's first page: WeasyPrint cannot link to
   another document, so they are taken out of the laid-out front pages and added to the
   joined PDF as link annotations.
+
+The lay-out of front pages then records (`records_pdf`) is shared with the child
+protection file sent to a pupil's new school (`transfers.package.pdf`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +41,7 @@ from weasyprint.document import Document
 
 from incidents.exports.redaction import Redactor
 from incidents.exports.selectors import incident_record
-from incidents.models import Export
+from incidents.models import Export, Incident
 from incidents.packs.contents import PackContents, anchor
 from incidents.signoff.items import SignOffItem
 from safeguarding.pdf.render import (
@@ -83,44 +86,76 @@ def pack_pdf(
         "pdf_title": title,
         "pdf_author": author,
     }
-    stylesheet = render_to_string("exports/page.css", context)
+    data, _ = records_pdf(
+        front_html=render_to_string("exports/pack.html", context),
+        incidents=contents.included,
+        redactor=redactor,
+        sign_offs=contents.sign_offs,
+        context=context,
+        stylesheet=render_to_string("exports/page.css", context),
+        title=title,
+        author=author,
+        progress=progress,
+    )
+    return data
+
+
+def records_pdf(
+    *,
+    front_html: str,
+    incidents: Sequence[Incident],
+    redactor: Redactor,
+    sign_offs: Iterable[SignOffItem],
+    context: dict[str, Any],
+    stylesheet: str,
+    title: str,
+    author: str,
+    progress: Callable[[int], None],
+) -> tuple[bytes, int]:
+    """Front pages (`front_html`) and then the record of each of `incidents`, as the
+    pack prints it (exports/pack_record.html with `context` and the record), each its
+    own document laid out in batches while the next ones are read; joined as one PDF,
+    with the front pages' links to records (`anchor`) leading to their first pages.
+    Returns the PDF and its number of pages. `sign_offs` are the incidents' sign-off
+    items, read once by the caller; `progress(done)` as for `pack_pdf`."""
     batches: list[_Batch] = []
 
     def report() -> None:
         progress(sum(len(batch.incident_pks) for batch in batches if batch.rendered.done()))
 
-    sign_offs: dict[int, list[SignOffItem]] = defaultdict(list)
-    for item in contents.sign_offs:
-        sign_offs[item.incident.pk].append(item)
-    workers = min(settings.PDF_WORKERS, -(-len(contents.included) // RECORDS_PER_BATCH))
+    by_incident: dict[int, list[SignOffItem]] = defaultdict(list)
+    for item in sign_offs:
+        by_incident[item.incident.pk].append(item)
+    workers = min(settings.PDF_WORKERS, -(-len(incidents) // RECORDS_PER_BATCH))
     with PartRenderer(stylesheet=stylesheet, workers=workers) as renderer:
         pks: list[int] = []
         documents: list[str] = []
-        for position, incident in enumerate(contents.included, start=1):
+        for position, incident in enumerate(incidents, start=1):
             record = incident_record(
                 incident,
                 redactor=redactor,
                 with_audit_trail=False,
-                sign_offs=sign_offs[incident.pk],
+                sign_offs=by_incident[incident.pk],
             )
             documents.append(
                 render_to_string("exports/pack_record.html", {**context, "record": record})
             )
             pks.append(incident.pk)
-            if len(documents) == RECORDS_PER_BATCH or position == len(contents.included):
+            if len(documents) == RECORDS_PER_BATCH or position == len(incidents):
                 batches.append(_Batch(pks, renderer.submit(documents)))
                 pks, documents = [], []
                 report()
-        front = render_document(render_to_string("exports/pack.html", context), stylesheet)
+        front = render_document(front_html, stylesheet)
         parts = []
         for batch in batches:
             parts.append(batch.rendered.result())
             report()
     first_pages = _first_pages(len(front.pages), batches, [pages for _, pages in parts])
     links = _links_to_records(front, first_pages)
-    return join_pdfs(
+    data = join_pdfs(
         [front.write_pdf(), *(data for data, _ in parts)], title=title, author=author, links=links
     )
+    return data, len(front.pages) + sum(sum(pages) for _, pages in parts)
 
 
 def _first_pages(front_pages: int, batches: list[_Batch], pages: list[list[int]]) -> dict[str, int]:
