@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.agencies import SCHOOL_AGENCY_CONTACTS, TRUST_AGENCY_CONTACTS, DemoContact
+from demo.calendar import CLOSURES, LEAVERS, TERMS, on
 from demo.cases import CASES
 from demo.cast import SchoolCast, dated, telling
 from demo.concerns import WAITING_CONCERNS
@@ -47,8 +48,10 @@ from demo.roster import academic_year_start, build_roster
 from referrals.agencies.services import agency_contact_add
 from referrals.models import AgencyContact
 from safeguarding.audit import save_audited
+from safeguarding.calendar.models import TermDate
+from safeguarding.calendar.services import closure_day_add, term_date_add
 from safeguarding.models import Membership, Pupil, Role, School, Trust, User
-from safeguarding.services import membership_grant
+from safeguarding.services import membership_grant, pupil_save
 
 
 @dataclass
@@ -79,6 +82,7 @@ class Seeder:
                 self._grant(trust_lead, school, Role.TRUST_LEAD)
                 for contact in SCHOOL_AGENCY_CONTACTS[spec.key]:
                     self._agency_contact(contact, staff[Role.DSL], school=school)
+                self._calendar(spec, school)
                 moments = {key: self._moment(m) for key, m in spec.incident_times.items()}
                 pupils = self._pupils(spec, school, moments)
             if school.incidents.exists():
@@ -100,6 +104,11 @@ class Seeder:
             for send_concern in WAITING_CONCERNS.get(spec.key, ()):
                 send_concern(cast)
                 self.created["concerns waiting"] += 1
+            if spec.key in LEAVERS:
+                leaver = pupils[LEAVERS[spec.key]]
+                leaver.left_on = timezone.localdate(self.now)
+                pupil_save(actor=staff[Role.DSL], pupil=leaver)
+                self.created["pupils leaving"] += 1
         return self.created
 
     @property
@@ -175,6 +184,25 @@ class Seeder:
             save_audited(school, actor=self.operator)
             self.created["schools"] += 1
         return school
+
+    def _calendar(self, spec: SchoolSpec, school: School) -> None:
+        """The school year's terms and closure days (demo.calendar), once."""
+        if TermDate.objects.filter(school=school).exists():
+            return
+        start_year = academic_year_start(timezone.localdate(self.now))
+        for term in TERMS.get(spec.key, ()):
+            term_date_add(
+                actor=self.operator,
+                school=school,
+                name=term.name,
+                starts_on=on(start_year, term.starts),
+                ends_on=on(start_year, term.ends),
+            )
+            self.created["terms"] += 1
+        for when, reason in CLOSURES.get(spec.key, ()):
+            closure_day_add(
+                actor=self.operator, school=school, date=on(start_year, when), reason=reason
+            )
 
     def _grant(self, user: User, school: School, role: str) -> None:
         active = Membership.objects.filter(

@@ -2,9 +2,10 @@
 (docs/calendar.md).
 
 A school day is a Monday to Friday that is not a bank holiday of the school's nation,
-not one of its closure days and, once the school has entered its terms, inside a term.
-A school with no terms entered counts every such weekday: its due dates are a little
-early in the holidays, never late.
+not one of its closure days and, between the first and the last term the school has
+entered, inside a term. Before and after the terms entered (and for a school with no
+terms) every such weekday counts: a due date is then a little early in the holidays,
+never late.
 
 Bank holidays come from the `holidays` library (maintained, with the UK's nations and
 Spain's regions, and substitute days), not from a list of our own that someone would
@@ -95,9 +96,18 @@ class SchoolCalendar:
             return f"{holiday} (bank holiday)"
         if day in self.closures:
             return self.closures[day]
-        if self.terms and not any(starts <= day <= ends for starts, ends in self.terms):
+        if self._within_entered_terms(day) and not any(
+            starts <= day <= ends for starts, ends in self.terms
+        ):
             return "Outside term"
         return None
+
+    def _within_entered_terms(self, day: dt.date) -> bool:
+        """Whether the school's terms cover `day`'s stretch of the calendar: between the
+        start of the first term entered and the end of the last. Beyond them the school
+        has not said yet, so weekdays count, as for a school with no terms: a due date
+        is then a little early, never late, and never lost for want of a next term."""
+        return bool(self.terms) and self.terms[0][0] <= day <= self.terms[-1][1]
 
     def is_school_day(self, day: dt.date) -> bool:
         return self.why_not_school_day(day) is None

@@ -30,13 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="A folder to write the PDF and JSON to.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
+        path = Path(options["file"])
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         if options["passphrase_file"]:
-            passphrase = options["passphrase_file"].read_text().splitlines()[0].strip()
+            lines = Path(options["passphrase_file"]).read_text().splitlines()
+            passphrase = lines[0].strip() if lines else ""
         else:
             passphrase = getpass.getpass("Passphrase: ").strip()
         try:
@@ -62,7 +63,7 @@ class Command(BaseCommand):
                 f"  {record['reference']} ({record['kind']}): digest {record['digest']}"
             )
         if options["output"]:
-            folder: Path = options["output"]
+            folder = Path(options["output"])
             folder.mkdir(parents=True, exist_ok=True)
             (folder / opened.pdf_name).write_bytes(opened.pdf)
             (folder / DOCUMENT_NAME).write_text(
