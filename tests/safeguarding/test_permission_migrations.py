@@ -4,13 +4,23 @@ holding such a role, so a school's people can act from the upgrade on."""
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import pytest
 from django.apps import apps
 from guardian.shortcuts import remove_perm
 
-from safeguarding.models import User
-from safeguarding.roles import IMPORT_PUPILS, ROLE_PERMISSIONS, VIEW_CONCERNS, roles_with
+from safeguarding.models import Role, User
+from safeguarding.roles import (
+    IMPORT_PUPILS,
+    MANAGE_CALENDAR,
+    ROLE_PERMISSIONS,
+    TRANSFER_RECORDS,
+    VIEW_CONCERNS,
+    roles_with,
+)
+from safeguarding.services import membership_grant
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +61,56 @@ def test_existing_holders_get_it_and_nobody_else(people, name, step, roles, code
     for who in others:
         assert not holds(getattr(people, who), people.school, codename)
     assert not holds(people.other_dsl, people.school, codename)
+
+
+# 0008 names its roles inside each `grant_to_roles` step rather than in a constant:
+# (its grant step, the permission, the roles it names, who holds it in `people` and the
+# two people added below)
+CALENDAR_GRANTS = [
+    ("grant_manage_calendar", MANAGE_CALENDAR,
+     ("dsl", "deputy_dsl", "headteacher", "acting_headteacher", "data_manager"),
+     ("dsl", "deputy", "colleague_dsl", "head", "acting_head", "data_manager")),
+    ("grant_transfer_records", TRANSFER_RECORDS, ("dsl", "deputy_dsl"),
+     ("dsl", "deputy", "colleague_dsl")),
+]  # fmt: skip
+
+
+def _calendar_step(step: str):
+    return getattr(importlib.import_module("safeguarding.migrations.0008_school_calendar"), step)
+
+
+@pytest.mark.parametrize(("step", "codename", "roles", "holders"), CALENDAR_GRANTS)
+def test_0008_grants_the_roles_of_the_role_table(step, codename, roles, holders):
+    named = inspect.getclosurevars(_calendar_step(step)).nonlocals
+    assert named["codename"] == codename
+    assert set(named["roles"]) == set(roles) <= set(roles_with(codename))
+    assert all(codename in ROLE_PERMISSIONS[role] for role in roles)
+
+
+@pytest.mark.parametrize(("step", "codename", "roles", "holders"), CALENDAR_GRANTS)
+def test_0008_existing_holders_get_it_and_nobody_else(people, step, codename, roles, holders):
+    everyone = {
+        who: getattr(people, who)
+        for who in ("dsl", "deputy", "colleague_dsl", "head", "staff", "trust_lead", "nobody")
+    }
+    for who, role in (
+        ("acting_head", Role.ACTING_HEADTEACHER),
+        ("data_manager", Role.DATA_MANAGER),
+    ):
+        everyone[who] = UserFactory(email=f"{who}@riverside.example")
+        membership_grant(
+            user=everyone[who], school=people.school, role=role, granted_by=people.operator
+        )
+    for user in [*everyone.values(), people.other_dsl]:
+        remove_perm(f"safeguarding.{codename}", user, people.school)
+        remove_perm(f"safeguarding.{codename}", user, people.other_school)
+        assert not holds(user, people.school, codename)
+    grant = _calendar_step(step)
+    grant(apps, None)
+    grant(apps, None)  # twice changes nothing
+    assert {who for who, user in everyone.items() if holds(user, people.school, codename)} == set(
+        holders
+    )
+    assert not holds(people.other_dsl, people.school, codename)
+    assert holds(people.other_dsl, people.other_school, codename)
+    assert not holds(people.dsl, people.other_school, codename)
