@@ -11,12 +11,15 @@ errors (200) and change nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -40,6 +43,7 @@ from pupils.imports.services import pupil_import_read
 from referrals.flow.services import referral_record
 from referrals.models import Agency
 from safeguarding.audit import save_audited
+from safeguarding.calendar.services import closure_day_add, term_date_add
 from safeguarding.models import Role
 from safeguarding.services import membership_grant
 from tests.factories import (
@@ -47,11 +51,15 @@ from tests.factories import (
     DeletionRequestFactory,
     DeviceSeizureFactory,
     IncidentFactory,
+    InvolvementFactory,
     PupilFactory,
     UserFactory,
     valid_upn,
 )
 from tests.safeguarding.uploads.samples import pdf
+from transfers.models import Transfer, TransferredFile
+from transfers.receiving.services import incoming_accept
+from transfers.sending.services import passphrase_reveal, transfer_start
 
 pytestmark = pytest.mark.django_db
 
@@ -65,10 +73,14 @@ LOGIN = {"anonymous": "login"}
 
 @dataclass(frozen=True)
 class Rule:
-    kwargs: Callable[[Any], dict[str, int]] = lambda ctx: {}
+    kwargs: Callable[[Any], dict[str, Any]] = lambda ctx: {}
     get: dict[str, int | str] = field(default_factory=dict)
     post: dict[str, int | str] = field(default_factory=dict)
-    missing: Callable[[Any], dict[str, int]] | None = None  # kwargs naming no record
+    missing: Callable[[Any], dict[str, Any]] | None = None  # kwargs naming no record
+    # Who stands outside the record, and who would reach it, for the missing test: the
+    # DSL of the other school, and ours; for a transfer arriving, the other way round.
+    outsider: str = "other_dsl"
+    insider: str = "dsl"
 
 
 def only(methods_status: int, **overrides: int | str) -> dict[str, int | str]:
@@ -95,20 +107,58 @@ CONCERN_ACTORS_ONLY = {
     "nobody": 404,
 }
 
-# A data manager imports the school's pupils and reaches nothing else: everywhere but
-# the import pages they get what a person with no role there gets
-# (test_a_data_manager_reaches_only_the_pupil_import).
+# A data manager imports the school's pupils and keeps its calendar, and reaches nothing
+# else: everywhere but the import and calendar pages they get what a person with no role
+# there gets (test_a_data_manager_reaches_only_the_pupil_import).
 IMPORTERS = {"dsl": 200, "deputy": 200}
 NOT_IMPORTERS = {"head": 404, "staff": 404, "trust_lead": 404, "other_dsl": 404, "nobody": 404}
 DATA_MANAGER: dict[str, dict[str, int | str]] = {
     "pupils:upload": {"get": 200, "post": 200},
     "pupils:import": {"get": 200, "post": 405},
     "pupils:apply": {"get": 405, "post": 200},
+    "calendar:calendar": {"get": 200, "post": 405},
+    "calendar:term_add": {"get": 405, "post": 400},
+    "calendar:closure_add": {"get": 405, "post": 400},
+    "calendar:term_remove": {"get": 405, "post": 302},
+    "calendar:closure_remove": {"get": 405, "post": 302},
 }
 PUPIL_IMPORT = {
     "kwargs": lambda ctx: {"school_id": ctx.school.pk, "import_id": ctx.pupil_import.pk},
     "missing": lambda ctx: {"school_id": ctx.school.pk, "import_id": 999_999},
 }
+
+
+# A transfer from people.school to people.other_school, its package made: the sending
+# school's DSLs see it (transfer_records), nobody else, not its headteacher nor the
+# trust lead (they get counts on the home page); a pupil they read but may not send is
+# a 403 (read-only). The same transfer arriving is the receiving school's DSL's alone.
+SENDERS = {"dsl": 200, "deputy": 200}
+NOT_SENDERS = {
+    "head": 404,
+    "staff": 404,
+    "trust_lead": 404,
+    "other_dsl": 404,
+    "nobody": 404,
+}
+READ_ONLY_SENDERS = {**NOT_SENDERS, "head": 403, "trust_lead": 403}
+OUTGOING = {
+    "kwargs": lambda ctx: {"transfer_id": outgoing(ctx).pk},
+    "missing": lambda ctx: {"transfer_id": 999_999},
+}
+RECEIVER = {who: 404 for who in WHO if who != "anonymous"}
+INCOMING = {
+    "kwargs": lambda ctx: {"transfer_id": outgoing(ctx).pk},
+    "missing": lambda ctx: {"transfer_id": 999_999},
+    "outsider": "dsl",
+    "insider": "other_dsl",
+}
+FILE_IN = {
+    "kwargs": lambda ctx: {"file_id": file_in(ctx).pk},
+    "missing": lambda ctx: {"file_id": 999_999},
+}
+# The school calendar: whoever holds manage_calendar (DSLs, headteacher, data manager).
+CALENDAR_KEEPERS = {"dsl": 200, "deputy": 200, "head": 200}
+NOT_CALENDAR_KEEPERS = {"staff": 404, "trust_lead": 404, "other_dsl": 404, "nobody": 404}
 
 RULES: dict[str, Rule] = {
     "pupils:upload": Rule(
@@ -440,6 +490,86 @@ RULES: dict[str, Rule] = {
         get=only(405),
         post={**LOGIN, "dsl": 302, "head": 403, "deputy": 404, "trust_lead": 404, **NOT_FOUND},
     ),
+    "transfers:list": Rule(**SCHOOL, get={**LOGIN, **SENDERS, **NOT_SENDERS}, post=only(405)),
+    # Empty form: no school chosen, no leaving date, 400 with the fields named.
+    "transfers:start": Rule(
+        kwargs=lambda ctx: {"pupil_id": ctx.pupil.pk},
+        missing=lambda ctx: {"pupil_id": 999_999},
+        get={**LOGIN, **SENDERS, **READ_ONLY_SENDERS},
+        post={**LOGIN, **dict.fromkeys(SENDERS, 400), **READ_ONLY_SENDERS},
+    ),
+    "transfers:advance_share": Rule(
+        kwargs=lambda ctx: {"pupil_id": ctx.pupil.pk},
+        missing=lambda ctx: {"pupil_id": 999_999},
+        get={**LOGIN, **SENDERS, **READ_ONLY_SENDERS},
+        post={**LOGIN, **dict.fromkeys(SENDERS, 400), **READ_ONLY_SENDERS},
+    ),
+    "transfers:detail": Rule(**OUTGOING, get={**LOGIN, **SENDERS, **NOT_SENDERS}, post=only(405)),
+    # Behind recent re-authentication (force_login has just typed the password): the
+    # first of the school's DSLs to ask sees the passphrase, once.
+    "transfers:passphrase": Rule(
+        **OUTGOING, get=only(405), post={**LOGIN, **SENDERS, **NOT_SENDERS}
+    ),
+    # Empty form: who and when missing, 400 with the fields named; nothing recorded.
+    "transfers:receipt_by_hand": Rule(
+        **OUTGOING, get=only(405), post={**LOGIN, **dict.fromkeys(SENDERS, 400), **NOT_SENDERS}
+    ),
+    "transfers:package": Rule(**OUTGOING, get={**LOGIN, **SENDERS, **NOT_SENDERS}, post=only(405)),
+    "transfers:incoming": Rule(
+        **INCOMING, get={**LOGIN, **RECEIVER, "other_dsl": 200}, post=only(405)
+    ),
+    "transfers:confirm": Rule(
+        **INCOMING, get=only(405), post={**LOGIN, **RECEIVER, "other_dsl": 302}
+    ),
+    # Empty form: no passphrase, 400 with the field named; nothing opened or accepted.
+    **{
+        f"transfers:{step}": Rule(
+            **INCOMING, get=only(405), post={**LOGIN, **RECEIVER, "other_dsl": 400}
+        )
+        for step in ("open", "accept")
+    },
+    "transfers:import": Rule(
+        **SCHOOL,
+        get={**LOGIN, **SENDERS, **NOT_SENDERS},
+        post={**LOGIN, **dict.fromkeys(SENDERS, 400), **NOT_SENDERS},
+    ),
+    # A file that arrived is part of the receiving school's records, read like its
+    # incidents (view_incidents).
+    **{
+        f"transfers:{page}": Rule(**FILE_IN, get={**LOGIN, **READERS, **NOT_FOUND}, post=only(405))
+        for page in ("file", "file_pdf")
+    },
+    # The outside DSL's receipt page: no account, the token is the key (a missing one is
+    # test_a_wrong_receipt_token_is_not_found). Empty form: 400, nothing confirmed.
+    "transfers:receipt": Rule(
+        kwargs=lambda ctx: {"token": receipt_token(ctx)},
+        get=only(200),
+        post=only(400),
+    ),
+    "calendar:calendar": Rule(
+        **SCHOOL, get={**LOGIN, **CALENDAR_KEEPERS, **NOT_CALENDAR_KEEPERS}, post=only(405)
+    ),
+    # Empty form: the name and dates missing, 400 with the fields named.
+    **{
+        f"calendar:{form}_add": Rule(
+            **SCHOOL,
+            get=only(405),
+            post={**LOGIN, **dict.fromkeys(CALENDAR_KEEPERS, 400), **NOT_CALENDAR_KEEPERS},
+        )
+        for form in ("term", "closure")
+    },
+    "calendar:term_remove": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk, "term_id": ctx.term.pk},
+        missing=lambda ctx: {"school_id": ctx.school.pk, "term_id": 999_999},
+        get=only(405),
+        post={**LOGIN, **dict.fromkeys(CALENDAR_KEEPERS, 302), **NOT_CALENDAR_KEEPERS},
+    ),
+    "calendar:closure_remove": Rule(
+        kwargs=lambda ctx: {"school_id": ctx.school.pk, "closure_id": ctx.closure.pk},
+        missing=lambda ctx: {"school_id": ctx.school.pk, "closure_id": 999_999},
+        get=only(405),
+        post={**LOGIN, **dict.fromkeys(CALENDAR_KEEPERS, 302), **NOT_CALENDAR_KEEPERS},
+    ),
 }
 
 
@@ -481,11 +611,42 @@ class Context:
     decision: Any
     concern: Any
     pupil_import: Any
+    term: Any
+    closure: Any
+    capture: Any  # django_capture_on_commit_callbacks: the package task runs on commit
+    made: dict[str, Any] = field(default_factory=dict)  # the transfers, made when needed
+
+
+class FastAge:
+    """pyrage without its scrypt (about 1.3 s for each encryption and decryption), for
+    this file only: the transfers are made and opened by the real services, with a
+    passphrase that must match, but hundreds of cases cannot pay seconds each. The
+    cryptography itself is tested in tests/transfers/."""
+
+    class DecryptError(Exception):
+        pass
+
+    class passphrase:  # noqa: N801  # the shape of `pyrage.passphrase`
+        HEADER = b"age-encryption.org/v1\n"
+
+        @staticmethod
+        def encrypt(data: bytes, passphrase: str) -> bytes:
+            key = hashlib.sha256(passphrase.encode()).digest()
+            return FastAge.passphrase.HEADER + key + data
+
+        @staticmethod
+        def decrypt(data: bytes, passphrase: str) -> bytes:
+            header = FastAge.passphrase.HEADER
+            key = hashlib.sha256(passphrase.encode()).digest()
+            if not data.startswith(header + key):
+                raise FastAge.DecryptError
+            return data[len(header) + len(key) :]
 
 
 @pytest.fixture
-def ctx(people, settings, tmp_path):
+def ctx(people, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private-files"
+    monkeypatch.setattr("transfers.package.archive.pyrage", FastAge)
     incident = IncidentFactory(school=people.school)
     restricted = IncidentFactory(school=people.school, restricted=True, lead_dsl=people.dsl)
     grant = restricted_access_grant(
@@ -554,11 +715,86 @@ def ctx(people, settings, tmp_path):
             data=b"UPN,Surname,Forename,DOB,Sex,Year\n" + ctx_upn_row(),
             file_name="roll.csv",
         ),
+        term_date_add(
+            actor=people.dsl,
+            school=people.school,
+            name="Autumn term 1",
+            starts_on=dt.date(2026, 9, 3),
+            ends_on=dt.date(2026, 10, 23),
+        ),
+        closure_day_add(
+            actor=people.dsl, school=people.school, date=dt.date(2026, 10, 2), reason="INSET day"
+        ),
+        django_capture_on_commit_callbacks,
     )
 
 
 def ctx_upn_row() -> bytes:
     return f"{valid_upn(500)},Shah,Ria,14/11/2011,F,10\n".encode()
+
+
+def leaver(school: Any) -> Any:
+    """A pupil of `school` with a file: one incident about them."""
+    involvement = InvolvementFactory(incident=IncidentFactory(school=school))
+    return involvement.pupil
+
+
+def send(ctx: Context, pupil: Any, actor: Any, **receiving: Any) -> Transfer:
+    """A transfer started by `actor`, its package made by the task when it commits."""
+    with ctx.capture(execute=True):
+        transfer = transfer_start(
+            actor=actor, pupil=pupil, leaving_on=dt.date(2026, 11, 18), **receiving
+        )
+    transfer.refresh_from_db()
+    return transfer
+
+
+def outgoing(ctx: Context) -> Transfer:
+    """A transfer from people.school to people.other_school, its package made and its
+    passphrase not yet shown: made only by the rules that need one."""
+    if "outgoing" not in ctx.made:
+        ctx.made["outgoing"] = send(
+            ctx,
+            leaver(ctx.school),
+            ctx.people.dsl,
+            receiving_school=ctx.people.other_school,
+        )
+    return ctx.made["outgoing"]
+
+
+def file_in(ctx: Context) -> TransferredFile:
+    """A file that arrived at people.school: sent from people.other_school by its DSL,
+    accepted here with the passphrase the sender was shown."""
+    if "file_in" not in ctx.made:
+        people = ctx.people
+        transfer = send(
+            ctx, leaver(people.other_school), people.other_dsl, receiving_school=people.school
+        )
+        passphrase = passphrase_reveal(actor=people.other_dsl, transfer=transfer)
+        ctx.made["file_in"] = incoming_accept(
+            actor=people.dsl, transfer=transfer, passphrase=passphrase
+        )
+    return ctx.made["file_in"]
+
+
+def receipt_token(ctx: Context) -> str:
+    """The token of an outside school's receipt link, read from the email it went in
+    (only its SHA-256 is stored)."""
+    if "receipt_token" not in ctx.made:
+        mail.outbox.clear()
+        send(
+            ctx,
+            leaver(ctx.school),
+            ctx.people.dsl,
+            receiving_name="Elsewhere High School",
+            receiving_dsl_name="Erin Elsewhere",
+            receiving_dsl_email="dsl@elsewhere.example",
+        )
+        (message,) = [m for m in mail.outbox if m.to == ["dsl@elsewhere.example"]]
+        match = re.search(r"/transfers/receipt/([^/\s]+)/", message.body)
+        assert match, message.body
+        ctx.made["receipt_token"] = match.group(1)
+    return ctx.made["receipt_token"]
 
 
 def ready_pack(ctx: Context) -> Export:
@@ -621,13 +857,24 @@ MISSING = [name for name, rule in RULES.items() if rule.missing]
 def test_a_missing_record_answers_like_another_schools(client, ctx, name):
     """The page a DSL of another school gets is the page anyone gets for a missing id."""
     rule = RULES[name]
-    method = "get" if rule.get.get("other_dsl") == 404 else "post"
-    client.force_login(ctx.people.other_dsl)
+    method = "get" if rule.get.get(rule.outsider) == 404 else "post"
+    client.force_login(getattr(ctx.people, rule.outsider))
     theirs = getattr(client, method)(reverse(name, kwargs=rule.kwargs(ctx)))
-    client.force_login(ctx.people.dsl)
+    client.force_login(getattr(ctx.people, rule.insider))
     missing = getattr(client, method)(reverse(name, kwargs=rule.missing(ctx)))
     assert theirs.status_code == missing.status_code == 404
     assert theirs.content == missing.content
+
+
+@pytest.mark.parametrize("who", ["anonymous", "dsl", "other_dsl"])
+def test_a_wrong_receipt_token_is_not_found(client, ctx, who):
+    """The receipt page's token is its key: a wrong one is "not found", for anyone."""
+    sign_in(client, ctx.people, who)
+    working = receipt_token(ctx)
+    for token in ("x" * len(working), working[:-1], "x" * 101):
+        for method in ("get", "post"):
+            response = getattr(client, method)(reverse("transfers:receipt", args=[token]))
+            assert response.status_code == 404, (token, method)
 
 
 @pytest.mark.parametrize("who", [w for w in WHO if w != "anonymous"])

@@ -84,7 +84,6 @@ class Transfer(models.Model):
     received_by_name = models.CharField("who confirmed receipt", max_length=150, blank=True)
     receipt_note = models.TextField(blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(bases=[ChainedHistory], excluded_fields=["passphrase"])
 

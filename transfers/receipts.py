@@ -6,6 +6,7 @@ of receipt should be obtained")."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -18,6 +19,11 @@ from safeguarding.notifications.events import NotificationEvent
 from safeguarding.notifications.services import notify
 from safeguarding.roles import TRANSFER_RECORDS
 from transfers.models import ReceiptMethod, Transfer, TransferStatus
+
+
+def receipt_token_digest(token: str) -> str:
+    """What a receipt link keeps of its token: the token itself is only in the email."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def school_dsls(school: School) -> QuerySet[User]:

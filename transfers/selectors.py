@@ -175,15 +175,3 @@ def pupil_advance_shares(user: User, pupil: Pupil) -> list[AdvanceShare]:
             pupil=pupil, school__in=schools_for_user(user, TRANSFER_RECORDS)
         ).select_related("recorded_by")
     )
-
-
-def transferred_pupils(pupil_ids: Iterable[int]) -> dict[int, Transfer]:
-    """The newest transfer of each of these pupils, to mark their records as sent."""
-    found: dict[int, Transfer] = {}
-    for transfer in (
-        Transfer.objects.filter(pupil_id__in=list(pupil_ids))
-        .exclude(status=TransferStatus.FAILED)
-        .order_by("started_at")
-    ):
-        found[transfer.pupil_id] = transfer
-    return found

@@ -9,8 +9,6 @@ page itself shows only the two schools, the reference and the package's digest.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from safeguarding.web.views import request_user
 from transfers.access import file_in_for_user, incoming_transfer_for_user
 from transfers.models import ReceiptLink, Transfer, TransferStatus
 from transfers.package.archive import OpenedPackage, PackageRefusedError
+from transfers.receipts import receipt_token_digest
 from transfers.receiving.forms import PackageImportForm, PassphraseForm, ReceiptLinkConfirmForm
 from transfers.receiving.services import (
     incoming_accept,
@@ -133,7 +132,11 @@ def import_package(request: HttpRequest, school_id: int) -> HttpResponse:
     it (preview), then the same again with "accept" to bring it in."""
     user = request_user(request)
     school = school_for_user(user, school_id, TRANSFER_RECORDS)
-    form = PackageImportForm(request.POST or None, request.FILES or None)
+    form = (
+        PackageImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PackageImportForm()
+    )
     opened = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,7 +190,7 @@ def file_pdf(request: HttpRequest, file_id: int) -> HttpResponse:
 def _link(token: str) -> ReceiptLink:
     if len(token) > 100:
         raise Http404("No such link.")
-    link = receipt_link_for_token(hashlib.sha256(token.encode()).hexdigest())
+    link = receipt_link_for_token(receipt_token_digest(token))
     if link is None or link.transfer.status == TransferStatus.FAILED:
         raise Http404("No such link.")
     return link
@@ -197,7 +200,7 @@ def _link(token: str) -> ReceiptLink:
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
     """The outside DSL's page: download the package, then confirm receipt (once)."""
     link = _link(token)
-    form = ReceiptLinkConfirmForm(request.POST or None)
+    form = ReceiptLinkConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if request.POST.get("action") == "download":
             data = receipt_link_download(link=link)

@@ -9,7 +9,6 @@ the sending DSLs of a file not confirmed two school days before it is due.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from safeguarding.notifications.events import NotificationEvent
 from safeguarding.notifications.services import absolute, notify
 from transfers.due import reminder_due
 from transfers.models import ReceiptLink, Transfer, TransferStatus
-from transfers.receipts import school_dsls
+from transfers.receipts import receipt_token_digest, school_dsls
 from transfers.sending.making import transfer_package_make
 
 #: How long an outside DSL's receipt link works.
@@ -74,10 +73,6 @@ def receipt_link_send(*, transfer_id: int, last_try: bool = True) -> bool:
             transaction.set_rollback(True)
             return False
     return True
-
-
-def receipt_token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def receipt_link_email(transfer: Transfer, token: str) -> EmailMultiAlternatives:

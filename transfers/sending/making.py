@@ -30,8 +30,8 @@ from safeguarding.notifications.services import notify
 from safeguarding.roles import TRANSFER_RECORDS, roles_with
 from transfers.models import Transfer, TransferPackage, TransferStatus
 from transfers.package.archive import new_passphrase, seal, sha256_of
-from transfers.package.contents import SchoolFacts, TransferFacts, pupil_file
-from transfers.package.document import transfer_document
+from transfers.package.contents import SchoolFacts, TransferFacts, pupil_file, school_facts
+from transfers.package.document import pdf_file_name, transfer_document
 from transfers.package.pdf import transfer_pdf
 from transfers.receipts import school_dsls
 
@@ -49,10 +49,6 @@ def _save(transfer: Transfer, **changes: Any) -> None:
         setattr(transfer, name, value)
     with transaction.atomic():
         save_audited(transfer, actor=transfer.started_by)
-
-
-def school_facts(school: School) -> SchoolFacts:
-    return SchoolFacts(name=school.name, urn=school.urn, dfe_number=school.dfe_number)
 
 
 def transfer_facts(transfer: Transfer) -> TransferFacts:
@@ -116,9 +112,7 @@ def _make(transfer: Transfer) -> None:
         pupil_file=file, transfer=facts, pdf_sha256=sha256_of(pdf), pdf_pages=pages
     )
     passphrase = new_passphrase()
-    data = seal(
-        document=document, pdf=pdf, pdf_name=f"{transfer.reference}.pdf", passphrase=passphrase
-    )
+    data = seal(document=document, pdf=pdf, pdf_name=pdf_file_name(facts), passphrase=passphrase)
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.status != TransferStatus.PREPARING:

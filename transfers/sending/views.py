@@ -231,7 +231,7 @@ def package(request: HttpRequest, transfer_id: int) -> HttpResponse:
 def advance_share(request: HttpRequest, pupil_id: int) -> HttpResponse:
     user = request_user(request)
     pupil = _sendable_pupil(request, pupil_id)
-    form = AdvanceShareForm(request.POST or None)
+    form = AdvanceShareForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             advance_share_record(actor=user, pupil=pupil, **form.cleaned_data)
