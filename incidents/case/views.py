@@ -40,6 +40,7 @@ from safeguarding.models import User
 from safeguarding.roles import (
     EXPORT_RECORDS,
     IMPORT_PUPILS,
+    MANAGE_CALENDAR,
     MANAGE_INCIDENTS,
     REPORT_CONCERN,
     SIGN_OFF,
@@ -101,6 +102,9 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "open_cases": open_cases_for_user(user) if readable else [],
             "transfer_school_ids": transfer_school_ids,
+            "calendar_school_ids": set(
+                schools_for_user(user, MANAGE_CALENDAR).values_list("pk", flat=True)
+            ),
             "transfers_in": incoming_rows(user, today=today, waiting_only=True)
             if transfer_school_ids
             else [],

@@ -69,3 +69,13 @@ def test_home_makes_the_same_queries_for_2_and_12_open_incidents(client, people)
     for _ in range(10):
         busy_incident(people, 2)
     assert queries(client, reverse("home")) == few
+
+
+def test_home_links_the_school_calendar_for_those_who_manage_it(client, people):
+    """The calendar's deadlines count only the days it knows (docs/calendar.md): the
+    people who set its terms find it beside the school; staff and the trust lead do not."""
+    link = reverse("calendar:calendar", args=[people.school.pk])
+    for person in (people.dsl, people.deputy, people.head):
+        assert link in get(client, person, reverse("home")).content.decode(), person
+    for person in (people.staff, people.trust_lead):
+        assert link not in get(client, person, reverse("home")).content.decode(), person
