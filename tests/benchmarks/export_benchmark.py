@@ -80,7 +80,7 @@ from incidents.viewing.services import imagery_viewing_record  # noqa: E402
 from referrals.flow.services import follow_up_record, referral_record  # noqa: E402
 from referrals.meetings.services import meeting_record  # noqa: E402
 from referrals.models import Agency, MeetingKind  # noqa: E402
-from safeguarding.models import Role, School, Sex, User  # noqa: E402
+from safeguarding.models import Pupil, Role, School, Sex, User  # noqa: E402
 from safeguarding.services import membership_grant  # noqa: E402
 from tests.benchmarks.database import database_version  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -126,12 +126,15 @@ def school_with_staff(name: str, prefix: str) -> tuple[School, Staff]:
     return school, Staff(*staff)
 
 
-def add_pupil(school: School, staff: Staff, incident: Incident, roles: list[str]) -> Involvement:
+def add_pupil(
+    school: School, staff: Staff, incident: Incident, roles: list[str], pupil: Pupil | None = None
+) -> Involvement:
+    """`pupil` involved in `incident` with `roles`; a new pupil of `school` if none."""
     return involvement_add(
         actor=staff.dsl,
         incident=incident,
         kind=PersonKind.PUPIL,
-        pupil=PupilFactory.create(school=school),
+        pupil=pupil or PupilFactory.create(school=school),
         roles=roles,
     )
 
@@ -329,10 +332,15 @@ def long_record(school: School, staff: Staff, entries: int) -> Incident:
 
 
 def ordinary_record(
-    rng: random.Random, school: School, staff: Staff, came_to_light_at: dt.datetime
+    rng: random.Random,
+    school: School,
+    staff: Staff,
+    came_to_light_at: dt.datetime,
+    pupil: Pupil | None = None,
 ) -> None:
-    """An incident of ordinary size: one to three pupils, a decision, parents told, a
-    conversation each, sometimes a referral chased, a review or a take-down."""
+    """An incident of ordinary size: one to three pupils (the first `pupil`, if given),
+    a decision, parents told, a conversation each, sometimes a referral chased, a review
+    or a take-down."""
     incident = incident_create(
         actor=staff.dsl,
         school=school,
@@ -345,7 +353,7 @@ def ordinary_record(
     def at(hours: float) -> dt.datetime:
         return came_to_light_at + dt.timedelta(hours=hours)
 
-    children = [add_pupil(school, staff, incident, ["pictured", "sender"])]
+    children = [add_pupil(school, staff, incident, ["pictured", "sender"], pupil)]
     children += [
         add_pupil(school, staff, incident, ["recipient"]) for _ in range(rng.randint(0, 2))
     ]
