@@ -533,10 +533,12 @@ RULES: dict[str, Rule] = {
         get={**LOGIN, **SENDERS, **NOT_SENDERS},
         post={**LOGIN, **dict.fromkeys(SENDERS, 400), **NOT_SENDERS},
     ),
-    # A file that arrived is part of the receiving school's records, read like its
-    # incidents (view_incidents).
+    # A file that arrived is read by the receiving school's DSLs only (it holds concerns,
+    # which neither the headteacher's nor the trust lead's role reads here).
     **{
-        f"transfers:{page}": Rule(**FILE_IN, get={**LOGIN, **READERS, **NOT_FOUND}, post=only(405))
+        f"transfers:{page}": Rule(
+            **FILE_IN, get={**LOGIN, **SENDERS, **NOT_SENDERS}, post=only(405)
+        )
         for page in ("file", "file_pdf")
     },
     # The outside DSL's receipt page: no account, the token is the key (a missing one is

@@ -2,8 +2,10 @@
 one gives, so a transfer of another school cannot be told from one that never was.
 
 A transfer is seen by the DSLs of the two schools it is between (`transfer_records`:
-the DSL and deputies), staff never; a file that arrived is part of the receiving
-school's records and read like its incidents (`view_incidents`).
+the DSL and deputies), staff never. A file that arrived is read by the receiving
+school's DSLs only, too: it holds concerns, which a trust lead never reads, and records
+the sending school restricted, whose restriction this school has not set; the DSLs
+hold the child protection file (KCSIE Annex C).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.http import Http404
 
 from safeguarding.access import schools_for_user
 from safeguarding.models import User
-from safeguarding.roles import TRANSFER_RECORDS, VIEW_INCIDENTS
+from safeguarding.roles import TRANSFER_RECORDS
 from transfers.models import Transfer, TransferredFile, TransferStatus
 
 M = TypeVar("M", bound=models.Model)
@@ -35,7 +37,7 @@ def incoming_for_user(user: User) -> QuerySet[Transfer]:
 
 
 def files_in_for_user(user: User) -> QuerySet[TransferredFile]:
-    return TransferredFile.objects.filter(school__in=schools_for_user(user, VIEW_INCIDENTS))
+    return TransferredFile.objects.filter(school__in=schools_for_user(user, TRANSFER_RECORDS))
 
 
 def _one(queryset: QuerySet[M], pk: int) -> M:

@@ -54,7 +54,7 @@ class Transfer(models.Model):
         School, on_delete=models.PROTECT, related_name="transfers_in", null=True, blank=True
     )
     receiving_name = models.CharField("receiving school", max_length=200)
-    receiving_urn = models.CharField("receiving school's URN", max_length=8, blank=True)
+    receiving_urn = models.CharField("receiving school's URN", max_length=12, blank=True)
     receiving_dfe_number = models.CharField(
         "receiving school's DfE number", max_length=7, blank=True
     )
@@ -232,7 +232,7 @@ class TransferredFile(WriteOnce):
     )
     source = models.CharField(max_length=12, choices=TransferSource.choices)
     origin_name = models.CharField("from", max_length=200)
-    origin_urn = models.CharField(max_length=8, blank=True)
+    origin_urn = models.CharField(max_length=12, blank=True)
     origin_reference = models.CharField("their transfer reference", max_length=40)
     package_sha256 = models.CharField(max_length=64)
     document = models.JSONField()

@@ -34,11 +34,18 @@ class State:
     RECEIVED = "Received"
 
 
+def _plural(count: int) -> str:
+    return f"{count} school day{'s' if count != 1 else ''}"
+
+
 @dataclass(frozen=True)
 class TransferRow:
     transfer: Transfer
     state: str
-    days_left: int | None  # school days; None once received
+    #: School days to the due date, 0 on the day; once past it, minus the school days
+    #: since (0 on the weekend after a Friday due date: overdue all the same). None once
+    #: received, or when the package could not be made (that transfer is not going).
+    days_left: int | None
 
     @property
     def overdue(self) -> bool:
@@ -48,38 +55,39 @@ class TransferRow:
     def days_left_text(self) -> str:
         if self.days_left is None:
             return ""
-        if self.days_left < 0:
-            late = -self.days_left
-            return f"{late} school day{'s' if late != 1 else ''} late"
+        if self.overdue:
+            return f"{_plural(-self.days_left)} late" if self.days_left else "Overdue"
         if self.days_left == 0:
             return "Due today"
-        return f"{self.days_left} school day{'s' if self.days_left != 1 else ''} left"
+        return f"{_plural(self.days_left)} left"
 
 
-def _state(transfer: Transfer, days_left: int | None) -> str:
+def _state(transfer: Transfer, today: dt.date) -> str:
     if transfer.is_received:
         return State.RECEIVED
-    if days_left is not None and days_left < 0:
+    if transfer.status == TransferStatus.FAILED:
+        return State.FAILED
+    if today > transfer.due_on:
         return State.OVERDUE
     if transfer.status == TransferStatus.PREPARING:
         return State.PREPARING
-    if transfer.status == TransferStatus.FAILED:
-        return State.FAILED
     return State.SENT
 
 
 def transfer_rows(transfers: Iterable[Transfer], *, today: dt.date) -> list[TransferRow]:
-    """Each transfer with its state and school days left (calendars read in one go)."""
+    """Each transfer with its state and school days left (calendars read in one go).
+    Overdue is a matter of dates (the day after the due date), not of school days."""
     transfers = list(transfers)
     calendars = SchoolCalendar.for_schools({t.school for t in transfers})
     rows = []
     for transfer in transfers:
+        state = _state(transfer, today)
         days_left = (
             None
-            if transfer.is_received
+            if state in (State.RECEIVED, State.FAILED)
             else school_days_left(calendars[transfer.school_id], transfer.due_on, today)
         )
-        rows.append(TransferRow(transfer, _state(transfer, days_left), days_left))
+        rows.append(TransferRow(transfer, state, days_left))
     return rows
 
 

@@ -219,9 +219,9 @@ def pack_contents(
         transfers_overdue=[
             PackTransfer(
                 reference=row.transfer.reference,
-                pupil=row.transfer.pupil.initials
-                if redactor.active
-                else row.transfer.pupil.full_name,
+                # Initials in either version: the pack is read by people who are not
+                # the school's DSLs, for whom the transfer itself is not (transfers.md).
+                pupil=row.transfer.pupil.initials,
                 to=row.transfer.receiving_name,
                 due_on=row.transfer.due_on,
                 late=row.days_left_text,

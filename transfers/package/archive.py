@@ -20,6 +20,7 @@ import io
 import json
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,19 +255,26 @@ def _unpack(plain: bytes) -> tuple[dict[str, Any], bytes, str]:
         names = [member.filename for member in members]
         pdfs = [name for name in names if name.endswith(".pdf")]
         if (
-            DOCUMENT_NAME not in names
+            sorted(names) != sorted([README_NAME, DOCUMENT_NAME, *pdfs])
             or len(pdfs) != 1
-            or len(members) > 3
+            or len(names) != 3
             or any("/" in name or "\\" in name for name in names)
             or any(member.file_size > MAX_PART_BYTES for member in members)
         ):
             raise PackageRefusedError(
-                f"The package should hold one PDF and {DOCUMENT_NAME}, and nothing else."
+                f"The package should hold {README_NAME}, one PDF and {DOCUMENT_NAME}, "
+                "and nothing else."
             )
         try:
             document = json.loads(archive.read(DOCUMENT_NAME).decode("utf-8"))
+            pdf = archive.read(pdfs[0])
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise PackageRefusedError(f"{DOCUMENT_NAME} is not valid JSON: {error}.") from None
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
+            # A damaged member, one encrypted inside the ZIP, or a compression not read.
+            raise PackageRefusedError(
+                "The package opened but a file in it cannot be read."
+            ) from None
         if not isinstance(document, dict):
             raise PackageRefusedError(f"{DOCUMENT_NAME} is not a transfer document.")
-        return document, archive.read(pdfs[0]), pdfs[0]
+        return document, pdf, pdfs[0]

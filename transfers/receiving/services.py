@@ -134,11 +134,13 @@ def package_preview(
 def package_import(
     *, actor: User, school: School, data: bytes, passphrase: str, sha256: str
 ) -> TransferredFile:
-    """Accept a package from another installation (after its preview)."""
+    """Accept a package from another installation (after its preview). The school's
+    row is locked first, so the check that it was not imported already holds until
+    this commits: two imports of one package at once bring it in once."""
+    School.objects.select_for_update().get(pk=school.pk)
     opened = package_preview(
         actor=actor, school=school, data=data, passphrase=passphrase, sha256=sha256
     )
-    School.objects.select_for_update().get(pk=school.pk)
     return _arrive(actor=actor, school=school, opened=opened, source=TransferSource.IMPORT)
 
 
@@ -149,6 +151,34 @@ def _arrive(
     opened: OpenedPackage,
     source: str,
     transfer: Transfer | None = None,
+) -> TransferredFile:
+    """The file and its records written. A package from another system may hold a
+    value that passes the schema but not this system's rules (a name too long for its
+    field): it is refused, naming it, and nothing is written."""
+    try:
+        return _write_file(
+            actor=actor, school=school, opened=opened, source=source, transfer=transfer
+        )
+    except ValidationError as error:
+        problems = (
+            "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
+            if hasattr(error, "error_dict")
+            else " ".join(error.messages)
+        )
+        raise PackageRefusedError(
+            f"The package holds what this system cannot keep: {problems}."
+        ) from None
+
+
+def _write_file(
+    *,
+    actor: User,
+    school: School,
+    opened: OpenedPackage,
+    source: str,
+    transfer: Transfer | None,
 ) -> TransferredFile:
     document = opened.document
     pupil = _pupil(actor=actor, school=school, identifiers=document["pupil"])

@@ -117,8 +117,8 @@ def accept(request: HttpRequest, transfer_id: int) -> HttpResponse:
             )
         except PackageRefusedError as refused:
             _refused(form, refused)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # accepted already
+            form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, "The pupil's file is now part of your school's records.")
             return redirect("transfers:file", file.pk)

@@ -31,7 +31,7 @@ from safeguarding.roles import TRANSFER_RECORDS, roles_with
 from transfers.models import Transfer, TransferPackage, TransferStatus
 from transfers.package.archive import new_passphrase, seal, sha256_of
 from transfers.package.contents import SchoolFacts, TransferFacts, pupil_file, school_facts
-from transfers.package.document import pdf_file_name, transfer_document
+from transfers.package.document import pdf_file_name, transfer_document, verify_document
 from transfers.package.pdf import transfer_pdf
 from transfers.receipts import school_dsls
 
@@ -111,6 +111,11 @@ def _make(transfer: Transfer) -> None:
     document = transfer_document(
         pupil_file=file, transfer=facts, pdf_sha256=sha256_of(pdf), pdf_pages=pages
     )
+    problems = verify_document(document)
+    if problems:  # what the receiver would refuse is not sent
+        raise TransferRefusedError(
+            "The package's records do not meet the published format: " + "; ".join(problems[:3])
+        )
     passphrase = new_passphrase()
     data = seal(document=document, pdf=pdf, pdf_name=pdf_file_name(facts), passphrase=passphrase)
     with transaction.atomic():
@@ -170,9 +175,13 @@ def _reason(error: Exception) -> str:
 
 
 def _fail(transfer: Transfer, error: Exception) -> None:
+    """Mark the transfer failed, if it is still being prepared: a second run of the task
+    that fails must not undo a package the first one made and sent."""
     try:
-        transfer.refresh_from_db()
         with transaction.atomic():
+            transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+            if transfer.status != TransferStatus.PREPARING:
+                return
             _save(transfer, status=TransferStatus.FAILED, error=_reason(error)[:ERROR_LENGTH])
             notify(
                 event=NotificationEvent.TRANSFER_FAILED,

@@ -46,10 +46,14 @@ def transfer_start(
     note: str = "",
 ) -> Transfer:
     """Start sending `pupil`'s file: the pupil is marked as leaving on `leaving_on`
-    (if not already), the due date is worked out on the school's calendar, and the
-    package is made in the background once this commits."""
+    if no leaving date is recorded (one from the MIS stays), the due date is worked out
+    on the school's calendar, and the package is made in the background once this
+    commits."""
     _require(actor, pupil.school_id)
     school = School.objects.select_for_update().get(pk=pupil.school_id)
+    # Read again under the school's lock, which pupil edits and imports take too: the
+    # pupil saved below is the one on record now, not the one the form was shown.
+    pupil = Pupil.objects.get(pk=pupil.pk)
     if receiving_school is not None:
         if receiving_school.pk == school.pk:
             raise ValidationError({"receiving_school": "Choose the school the pupil is going to."})
@@ -66,7 +70,11 @@ def transfer_start(
         raise ValidationError(
             {"pupil": "This pupil's file is already being sent: see their transfer."}
         )
-    if pupil.left_on != leaving_on:
+    try:
+        due = due_on(SchoolCalendar.for_school(school), leaving_on)
+    except ValueError as error:  # no school day for years: a term entered wrongly
+        raise ValidationError({"leaving_on": f"{error} (the school calendar)"}) from None
+    if pupil.left_on is None:
         pupil.left_on = leaving_on
         pupil_save(actor=actor, pupil=pupil)
     transfer = save_audited(
@@ -83,7 +91,7 @@ def transfer_start(
             receiving_dsl_name=receiving_dsl_name,
             receiving_dsl_email=receiving_dsl_email,
             leaving_on=leaving_on,
-            due_on=due_on(SchoolCalendar.for_school(school), leaving_on),
+            due_on=due,
             note=note,
             started_by=actor,
         ),

@@ -128,3 +128,27 @@ def test_a_schema_violation_is_named_by_its_path(document: dict[str, Any]) -> No
 
 def test_something_that_is_not_a_document_is_refused() -> None:
     assert verify_document([]) == ["$: [] is not of type 'object'"]
+
+
+def test_a_date_that_cannot_be_is_refused_by_the_schema(document: dict[str, Any]) -> None:
+    """The pattern lets 30 February through; the date-time format does not, so an
+    importing school refuses it by name instead of failing on it later."""
+    changed = copy.deepcopy(document)
+    changed["records"][0]["opened_at"] = "2026-02-30T09:00:00+00:00"
+    changed["pupil"]["date_of_birth"] = "2012-02-30"
+    problems = verify_document(changed)
+    assert any(
+        p.startswith("$.records[0].opened_at: '2026-02-30T09:00:00+00:00' is not a")
+        for p in problems
+    )
+    assert any(p.startswith("$.pupil.date_of_birth: '2012-02-30' is not a") for p in problems)
+
+
+def test_a_receiving_school_without_a_urn_is_a_valid_document(document: dict[str, Any]) -> None:
+    changed = copy.deepcopy(document)
+    changed["transfer"]["to"]["urn"] = ""
+    assert verify_document(changed) == ["$.digest: the document does not match its digest"]
+    changed["transfer"]["from"]["urn"] = "12"
+    assert any(
+        p.startswith("$.transfer.from.urn: '12' does not match") for p in verify_document(changed)
+    )
