@@ -4,6 +4,8 @@ in the school; for anyone else the school answers 404 like a missing one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,38 +60,55 @@ def calendar(request: HttpRequest, school_id: int) -> HttpResponse:
     return _page(request, school_for_user(request_user(request), school_id, MANAGE_CALENDAR))
 
 
-@require_POST
-@login_required
-def term_add(request: HttpRequest, school_id: int) -> HttpResponse:
+def _add(
+    request: HttpRequest,
+    school_id: int,
+    form_class: type[forms.Form],
+    add: Callable[..., object],
+    *,
+    form_key: str,
+    done: str,
+) -> HttpResponse:
+    """Access helper → form → service → redirect, for a term or a closure day; the
+    page again with the form's errors (400) if it cannot be added."""
     user = request_user(request)
     school = school_for_user(user, school_id, MANAGE_CALENDAR)
-    form = TermDateForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            term_date_add(actor=user, school=school, **form.cleaned_data)
+            add(actor=user, school=school, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error, {})
         else:
-            messages.success(request, "The term is added.")
+            messages.success(request, done)
             return redirect("calendar:calendar", school.pk)
-    return _page(request, school, term_form=form, status=400)
+    return _page(request, school, **{form_key: form}, status=400)
+
+
+@require_POST
+@login_required
+def term_add(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _add(
+        request,
+        school_id,
+        TermDateForm,
+        term_date_add,
+        form_key="term_form",
+        done="The term is added.",
+    )
 
 
 @require_POST
 @login_required
 def closure_add(request: HttpRequest, school_id: int) -> HttpResponse:
-    user = request_user(request)
-    school = school_for_user(user, school_id, MANAGE_CALENDAR)
-    form = ClosureDayForm(request.POST)
-    if form.is_valid():
-        try:
-            closure_day_add(actor=user, school=school, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, {})
-        else:
-            messages.success(request, "The closure day is added.")
-            return redirect("calendar:calendar", school.pk)
-    return _page(request, school, closure_form=form, status=400)
+    return _add(
+        request,
+        school_id,
+        ClosureDayForm,
+        closure_day_add,
+        form_key="closure_form",
+        done="The closure day is added.",
+    )
 
 
 @require_POST
