@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from demo.data import DEMO_PASSWORD, DEMO_TOTP_KEY, demo_totp_key_bytes
 
+from .test_pupil_import import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -45,6 +47,9 @@ def test_demo_dsl_signs_in_and_sees_the_home_page(page: Page, live_server, demo,
     expect(row).to_contain_text("Designated safeguarding lead")
     expect(page.get_by_role("row", name="Colegio")).to_have_count(0)
     assert axe_violations(page) == []
+    # The open incidents' wide table scrolls in its own region on a phone.
+    expect(page.get_by_role("region", name="Open incidents in your schools")).to_be_visible()
+    assert_fits_phone(page, "the DSL's home page")
 
 
 def test_keyboard_only_sign_in_with_skip_link(page: Page, live_server, demo):

@@ -527,7 +527,7 @@ def _withheld(
                     what=redactor(
                         f"Document “{document.title}” ({document.get_kind_display()}), "
                         f"attached to {reference} on "
-                        f"{timezone.localtime(document.uploaded_at):%-d %B %Y}"
+                        f"{timezone.localtime(document.uploaded_at):%-d %B %Y}."
                     ),
                     why="Uploaded documents are not sent; ask the sending school's DSL for "
                     "it if you need it.",
