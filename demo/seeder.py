@@ -51,7 +51,7 @@ from safeguarding.audit import save_audited
 from safeguarding.calendar.models import TermDate
 from safeguarding.calendar.services import closure_day_add, term_date_add
 from safeguarding.models import Membership, Pupil, Role, School, Trust, User
-from safeguarding.services import membership_grant, pupil_save
+from safeguarding.services import membership_grant
 
 
 @dataclass
@@ -104,11 +104,6 @@ class Seeder:
             for send_concern in WAITING_CONCERNS.get(spec.key, ()):
                 send_concern(cast)
                 self.created["concerns waiting"] += 1
-            if spec.key in LEAVERS:
-                leaver = pupils[LEAVERS[spec.key]]
-                leaver.left_on = timezone.localdate(self.now)
-                pupil_save(actor=staff[Role.DSL], pupil=leaver)
-                self.created["pupils leaving"] += 1
         return self.created
 
     @property
@@ -251,6 +246,11 @@ class Seeder:
                     social_care=row.social_care,
                     child_protection_history=row.child_protection_history,
                 )
+                if row.story_key and LEAVERS.get(spec.key) == row.story_key:
+                    # Leaving on the day the demo is seeded, as the MIS recorded it with
+                    # the roll: the file the demo's DSL transfers (docs/transfers.md).
+                    pupil.left_on = timezone.localdate(self.now)
+                    self.created["pupils leaving"] += 1
                 save_audited(pupil, actor=self.operator)
                 self.created["pupils"] += 1
             if row.story_key:

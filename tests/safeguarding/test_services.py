@@ -20,6 +20,8 @@ ALL_SCHOOL_PERMISSIONS = {
     "report_concern",
     "view_concerns",
     "import_pupils",
+    "manage_calendar",
+    "transfer_records",
 }
 
 
