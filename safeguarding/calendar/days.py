@@ -25,7 +25,7 @@ import holidays
 from safeguarding.calendar.models import ClosureDay, TermDate
 from safeguarding.models import Jurisdiction, School
 
-#: Where a count of school days gives up: no school day in three years is a calendar
+#: Where finding a school day ahead gives up (`add_school_days`): none in three years is a calendar
 #: entered wrongly (a term in the wrong century), not a reason to loop.
 GIVE_UP_AFTER = dt.timedelta(days=3 * 366)
 NATIONS: dict[str, tuple[str, str | None]] = {

@@ -39,12 +39,10 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -67,7 +65,7 @@ from pupils.models import PupilImport  # noqa: E402
 from safeguarding.models import Pupil, Role, School, User  # noqa: E402
 from safeguarding.services import membership_grant  # noqa: E402
 from safeguarding.upn import check_letter  # noqa: E402
-from tests.benchmarks.database import database_version  # noqa: E402
+from tests.benchmarks.database import QueryCount, database_version, throwaway_database  # noqa: E402
 from tests.factories import SchoolFactory, TrustFactory, UserFactory  # noqa: E402
 
 SEED = 20261207
@@ -266,18 +264,6 @@ class Figures:
 
 
 @dataclass
-class QueryCount:
-    """Counts the SQL statements run, as `CaptureQueriesContext` would, but without
-    its log's cap of 9,000 (a query a row would be miscounted on 10,000 rows)."""
-
-    count: int = 0
-
-    def __call__(self, execute: Callable[..., Any], sql: str, *args: Any) -> Any:
-        self.count += 1
-        return execute(sql, *args)
-
-
-@dataclass
 class Counter:
     made: int = 0
 
@@ -435,24 +421,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     kinds = [args.only] if args.only else ["ctf", "csv"]
 
-    creation = connection.creation
-    original = settings.DATABASES["default"]["NAME"]
-    with tempfile.TemporaryDirectory(prefix="pupil-import-benchmark-") as scratch:
-        if connection.vendor == "sqlite":
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
-                Path(scratch) / "bench.sqlite3"
-            )
-        throwaway = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            print(
-                f"{database_version()} (throwaway database {throwaway}), Django "
-                f"{django.get_version()}, Python {platform.python_version()}, seed {SEED}, "
-                f"{os.cpu_count()} cores, today {timezone.localdate().isoformat()}"
-            )
-            benchmark(kinds, args.runs)
-        finally:
-            connection.close()
-            creation.destroy_test_db(original, verbosity=0)
+    with throwaway_database("pupil-import-benchmark-") as (throwaway, _):
+        print(
+            f"{database_version()} (throwaway database {throwaway}), Django "
+            f"{django.get_version()}, Python {platform.python_version()}, seed {SEED}, "
+            f"{os.cpu_count()} cores, today {timezone.localdate().isoformat()}"
+        )
+        benchmark(kinds, args.runs)
 
 
 if __name__ == "__main__":

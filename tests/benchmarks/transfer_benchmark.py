@@ -37,12 +37,8 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 # Production settings with the switches the test suite uses: DEBUG stays off, so Django
 # keeps no queries.
@@ -58,7 +54,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from safeguarding.models import Pupil, School  # noqa: E402
-from tests.benchmarks.database import database_version  # noqa: E402
+from tests.benchmarks.database import QueryCount, database_version, throwaway_database  # noqa: E402
 from tests.benchmarks.export_benchmark import (  # noqa: E402
     PupilFactory,
     Staff,
@@ -73,15 +69,6 @@ from transfers.sending.services import transfer_start  # noqa: E402
 SEED = 20261207
 INCIDENTS = 50
 TARGET = 5.0  # seconds (issue 19)
-
-
-@dataclass
-class QueryCount:
-    count: int = 0
-
-    def __call__(self, execute: Callable[..., Any], sql: str, *args: Any) -> Any:
-        self.count += 1
-        return execute(sql, *args)
 
 
 @dataclass(frozen=True)
@@ -198,32 +185,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs (3)")
     args = parser.parse_args(argv)
 
-    creation = connection.creation
-    original = settings.DATABASES["default"]["NAME"]
-    with tempfile.TemporaryDirectory(prefix="transfer-benchmark-") as scratch:
-        settings.PRIVATE_FILES_ROOT = Path(scratch)
+    with throwaway_database("transfer-benchmark-") as (throwaway, scratch):
+        settings.PRIVATE_FILES_ROOT = scratch
         # The sign-offs of the built file email the headteacher: kept in memory here.
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         logging.getLogger("django_tasks").setLevel(logging.WARNING)  # a line a task
         # As a production worker lays the records out: one process a core, unless
         # PDF_WORKERS says otherwise (the test settings lay them out in-process).
         settings.PDF_WORKERS = int(os.environ.get("PDF_WORKERS") or os.cpu_count() or 1)
-        if connection.vendor == "sqlite":
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
-                Path(scratch) / "bench.sqlite3"
-            )
-        throwaway = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            print(
-                f"{database_version()} (throwaway database {throwaway}), "
-                f"WeasyPrint {weasyprint.__version__}, Django {django.get_version()}, "
-                f"Python {platform.python_version()}, seed {SEED}, "
-                f"{settings.PDF_WORKERS} PDF workers on {os.cpu_count()} cores"
-            )
-            measure(args.runs)
-        finally:
-            connection.close()
-            creation.destroy_test_db(original, verbosity=0)
+        print(
+            f"{database_version()} (throwaway database {throwaway}), "
+            f"WeasyPrint {weasyprint.__version__}, Django {django.get_version()}, "
+            f"Python {platform.python_version()}, seed {SEED}, "
+            f"{settings.PDF_WORKERS} PDF workers on {os.cpu_count()} cores"
+        )
+        measure(args.runs)
 
 
 if __name__ == "__main__":

@@ -255,9 +255,8 @@ def _unpack(plain: bytes) -> tuple[dict[str, Any], bytes, str]:
         names = [member.filename for member in members]
         pdfs = [name for name in names if name.endswith(".pdf")]
         if (
-            sorted(names) != sorted([README_NAME, DOCUMENT_NAME, *pdfs])
-            or len(pdfs) != 1
-            or len(names) != 3
+            len(pdfs) != 1
+            or sorted(names) != sorted([README_NAME, DOCUMENT_NAME, pdfs[0]])
             or any("/" in name or "\\" in name for name in names)
             or any(member.file_size > MAX_PART_BYTES for member in members)
         ):
